@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { JOB_STATES, NATIVE_STATES } from './states';
+
+/** Longest excerpt of a job's return value or error message the service sends. */
+export const RESULT_EXCERPT_CHARS = 200;
+/** Longest excerpt of the newest stack trace the service sends. */
+export const TRACEBACK_EXCERPT_CHARS = 500;
+
+const isoOrNull = z.string().nullable();
+const msOrNull = z.number().nullable();
+
+/** One job as shown in the jobs list: a summary, never the full payload. */
+export const JobSummarySchema = z.object({
+  id: z.string(),
+  queue: z.string(),
+  /** Which source adapter produced it (e.g. `bullmq`). */
+  source: z.string(),
+  name: z.string(),
+  state: z.enum(JOB_STATES),
+  nativeState: z.enum(NATIVE_STATES),
+  createdAt: isoOrNull,
+  createdAtMs: msOrNull,
+  startedAt: isoOrNull,
+  startedAtMs: msOrNull,
+  finishedAt: isoOrNull,
+  finishedAtMs: msOrNull,
+  /** When a delayed job is due to run. */
+  dueAt: isoOrNull,
+  dueAtMs: msOrNull,
+  /** finished - started, or now - started while running. */
+  durationMs: msOrNull,
+  /** Whatever the worker reported: a number (percent) or a JSON object. */
+  progress: z.unknown(),
+  attemptsMade: z.number().int(),
+  priority: z.number().int().nullable(),
+  /** The worker that processed it (BullMQ `processedBy`). */
+  worker: z.string().nullable(),
+  /** Return value as JSON text, cut to RESULT_EXCERPT_CHARS. */
+  result: z.string().nullable(),
+  /** Failure reason, cut to RESULT_EXCERPT_CHARS. */
+  error: z.string().nullable(),
+  /** Newest stack trace entry, cut to TRACEBACK_EXCERPT_CHARS. */
+  traceback: z.string().nullable(),
+});
+export type JobSummary = z.infer<typeof JobSummarySchema>;
+
+/** A percentage 0..100 from a job's progress, when it carries one. */
+export function progressPercent(progress: unknown): number | null {
+  const clamp = (n: number) => Math.max(0, Math.min(100, n));
+  if (typeof progress === 'number' && Number.isFinite(progress)) {
+    return clamp(progress);
+  }
+  if (progress && typeof progress === 'object') {
+    for (const key of ['percent', 'pct', 'progress', 'value']) {
+      const v = (progress as Record<string, unknown>)[key];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        return clamp(v);
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,16 @@
+// Jest setup provided by Grafana scaffolding
+import './.config/jest-setup';
+
+// React 19 needs MessageChannel and jsdom lacks it. A timer-based stub leaves no open handles
+// (Node's worker_threads MessageChannel keeps jest alive).
+if (typeof global.MessageChannel === 'undefined') {
+  global.MessageChannel = class MessageChannel {
+    constructor() {
+      const port = () => ({ onmessage: null, postMessage: undefined, close() {}, start() {}, addEventListener() {}, removeEventListener() {} });
+      this.port1 = port();
+      this.port2 = port();
+      this.port1.postMessage = (data) => setTimeout(() => this.port2.onmessage && this.port2.onmessage({ data }), 0);
+      this.port2.postMessage = (data) => setTimeout(() => this.port1.onmessage && this.port1.onmessage({ data }), 0);
+    }
+  };
+}
