@@ -6,3 +6,4 @@ export * from './enqueue';
 export * from './errors';
 export * from './health';
 export * from './routes';
+export * from './metrics';
