@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+
+const positiveMs = (name: string, fallback: number) =>
+  z.coerce.number({ error: `${name} must be a number of milliseconds` }).int().min(0).default(fallback);
+
+/** Every setting comes from the environment and is checked once at start; README lists them all. */
+const EnvSchema = z.object({
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((s) => /^rediss?:\/\//.test(s), 'must start with redis:// or rediss://'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8787),
+  JOBSCOPE_PREFIXES: csv
+    .default(['bull'])
+    .refine((list) => list.length > 0, 'needs at least one prefix'),
+  JOBSCOPE_QUEUES: csv
+    .optional()
+    .refine((list) => !list || list.every((q) => !q.includes(':')), 'queue names must not contain ":"'),
+  JOBSCOPE_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  JOBSCOPE_READ_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  JOBSCOPE_SNAPSHOT_TTL_MS: positiveMs('JOBSCOPE_SNAPSHOT_TTL_MS', 1000),
+  JOBSCOPE_DISCOVERY_INTERVAL_MS: positiveMs('JOBSCOPE_DISCOVERY_INTERVAL_MS', 60_000).refine(
+    (ms) => ms === 0 || ms >= 1000,
+    'must be 0 (off) or at least 1000'
+  ),
+  JOBSCOPE_QUEUES_PER_CALL: z.coerce.number().int().min(1).max(1000).default(50),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  redisUrl: string;
+  host: string;
+  port: number;
+  prefixes: string[];
+  /** Explicit queue list; discovery is skipped when set. */
+  queues: string[] | null;
+  apiToken: string | null;
+  readToken: string | null;
+  snapshotTtlMs: number;
+  discoveryIntervalMs: number;
+  /** Queues read by one Lua call; bounds how long one call blocks Redis. */
+  queuesPerCall: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    host: e.HOST,
+    port: e.PORT,
+    prefixes: e.JOBSCOPE_PREFIXES,
+    queues: e.JOBSCOPE_QUEUES && e.JOBSCOPE_QUEUES.length > 0 ? e.JOBSCOPE_QUEUES : null,
+    apiToken: e.JOBSCOPE_API_TOKEN ?? null,
+    readToken: e.JOBSCOPE_READ_TOKEN ?? null,
+    snapshotTtlMs: e.JOBSCOPE_SNAPSHOT_TTL_MS,
+    discoveryIntervalMs: e.JOBSCOPE_DISCOVERY_INTERVAL_MS,
+    queuesPerCall: e.JOBSCOPE_QUEUES_PER_CALL,
+    logLevel: e.LOG_LEVEL,
+  };
+}

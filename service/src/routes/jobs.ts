@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ENQUEUE_MAX_BODY_BYTES, EnqueueRequestSchema } from '@jobscope/contract';
+import { ApiError, sendError, validationError } from '../http/errors';
+import { UnknownQueueError, type JobSource } from '../sources/source';
+import { errorMessage } from '../redis/probe';
+
+/** `POST /api/jobs`: adds a job to a known queue. Nothing is written unless the whole request is valid. */
+export function jobRoutes(source: JobSource): Hono {
+  const app = new Hono();
+  app.post(
+    '/',
+    bodyLimit({
+      maxSize: ENQUEUE_MAX_BODY_BYTES,
+      onError: (c) =>
+        sendError(c, 413, 'body_too_large', `request body is larger than ${ENQUEUE_MAX_BODY_BYTES} bytes`),
+    }),
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json\b/i.test(type)) {
+        throw new ApiError(415, 'unsupported_media_type', 'request body must be JSON (Content-Type: application/json)');
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch (err) {
+        throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${errorMessage(err)}`);
+      }
+      const parsed = EnqueueRequestSchema.safeParse(body);
+      if (!parsed.success) {
+        throw validationError('invalid_body', parsed.error);
+      }
+      try {
+        return c.json(await source.enqueue(parsed.data), 201);
+      } catch (err) {
+        if (err instanceof UnknownQueueError) {
+          const known = err.known.length ? err.known.join(', ') : 'none yet';
+          throw new ApiError(404, 'unknown_queue', `unknown queue "${err.queue}"; known queues: ${known}`);
+        }
+        throw new ApiError(503, 'redis_unavailable', `could not add the job: ${errorMessage(err)}`);
+      }
+    }
+  );
+  return app;
+}

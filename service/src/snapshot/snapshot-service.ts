@@ -1,0 +1,155 @@
+import {
+  stateRank,
+  type JobSummary,
+  type RedisStatus,
+  type StatusQuery,
+  type StatusResponse,
+} from '@jobscope/contract';
+import type { JobSource, WorkersReport } from '../sources/source';
+import { errorMessage, type RedisProbe } from '../redis/probe';
+import { SERVICE_NAME, SERVICE_VERSION } from '../version';
+
+/** Raised when Redis cannot be read and there is no earlier snapshot to fall back on. */
+export class SnapshotUnavailableError extends Error {}
+
+interface Entry {
+  value: StatusResponse | null;
+  builtAt: number;
+  failure: { at: number; error: string } | null;
+  inflight: Promise<void> | null;
+}
+
+const MAX_ENTRIES = 500;
+
+export interface SnapshotServiceOptions {
+  sources: JobSource[];
+  probe: RedisProbe;
+  ttlMs: number;
+  /** Called with each successful build's duration, for metrics. */
+  onBuilt?: (seconds: number) => void;
+  now?: () => number;
+}
+
+/**
+ * Builds status snapshots and shares them: concurrent requests share one in-flight build, and a result (or a failure)
+ * is reused for `ttlMs`, so many dashboards polling every 2 s cost at most one Redis round trip per TTL and query.
+ * When Redis fails, the last good snapshot is served marked stale.
+ */
+export class SnapshotService {
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: SnapshotServiceOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async get(query: StatusQuery): Promise<StatusResponse> {
+    const key = `${query.limit}|${query.queue ?? ''}|${query.state ?? ''}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { value: null, builtAt: 0, failure: null, inflight: null };
+      this.remember(key, entry);
+    }
+    const fresh = (at: number) => this.now() - at < this.opts.ttlMs;
+    const usable = (entry.value && fresh(entry.builtAt)) || (entry.failure && fresh(entry.failure.at));
+    if (!usable) {
+      entry.inflight ??= this.build(query, entry).finally(() => {
+        entry.inflight = null;
+      });
+      await entry.inflight;
+    }
+    return this.answer(entry);
+  }
+
+  private answer(entry: Entry): StatusResponse {
+    const now = this.now();
+    if (entry.failure && (!entry.value || entry.failure.at >= entry.builtAt)) {
+      if (!entry.value) {
+        throw new SnapshotUnavailableError(entry.failure.error);
+      }
+      const redis: RedisStatus = { ...entry.value.redis, ok: false, latencyMs: null, error: entry.failure.error };
+      return { ...entry.value, stale: true, ageMs: now - entry.value.generatedAtMs, redis };
+    }
+    const value = entry.value!;
+    return { ...value, ageMs: now - value.generatedAtMs };
+  }
+
+  private async build(query: StatusQuery, entry: Entry): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      const [redis, ...parts] = await Promise.all([
+        this.opts.probe.ping(),
+        ...this.opts.sources.map((s) => s.snapshot({ limit: query.limit, queue: query.queue, state: query.state })),
+      ]);
+      if (!redis.ok) {
+        throw new Error(redis.error ?? 'redis unavailable');
+      }
+      const generatedAtMs = this.now();
+      entry.value = {
+        generatedAt: new Date(generatedAtMs).toISOString(),
+        generatedAtMs,
+        stale: false,
+        ageMs: 0,
+        limit: query.limit,
+        filter: { queue: query.queue ?? null, state: query.state ?? null },
+        jobs: mergeSources(parts.map((p) => p.jobs), query.limit),
+        queues: parts.flatMap((p) => p.queues),
+        workers: mergeWorkers(parts.map((p) => p.workers)),
+        redis,
+        service: { name: SERVICE_NAME, version: SERVICE_VERSION },
+      };
+      entry.builtAt = generatedAtMs;
+      entry.failure = null;
+      this.opts.onBuilt?.(Number(process.hrtime.bigint() - started) / 1e9);
+    } catch (err) {
+      entry.failure = { at: this.now(), error: errorMessage(err) };
+    }
+  }
+
+  private remember(key: string, entry: Entry): void {
+    if (this.entries.size >= MAX_ENTRIES) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) {
+        this.entries.delete(oldest);
+      }
+    }
+    this.entries.set(key, entry);
+  }
+}
+
+/** Within a state, the time users expect at the top (delayed: the soonest due). */
+function sortTime(job: JobSummary): number {
+  switch (job.state) {
+    case 'RUNNING':
+      return -(job.startedAtMs ?? 0);
+    case 'DELAYED':
+      return job.dueAtMs ?? 0;
+    case 'FAILURE':
+    case 'SUCCESS':
+      return -(job.finishedAtMs ?? 0);
+    default:
+      return -(job.createdAtMs ?? 0);
+  }
+}
+
+/** One source's list is already in display order; several are merged by state, then time. */
+export function mergeSources(lists: JobSummary[][], limit: number): JobSummary[] {
+  if (lists.length === 1) {
+    return lists[0].slice(0, limit);
+  }
+  const tagged = lists.flatMap((list, s) => list.map((job, i) => ({ job, s, i })));
+  tagged.sort(
+    (a, b) =>
+      stateRank(a.job.state) - stateRank(b.job.state) || sortTime(a.job) - sortTime(b.job) || a.s - b.s || a.i - b.i
+  );
+  return tagged.slice(0, limit).map((t) => t.job);
+}
+
+function mergeWorkers(reports: WorkersReport[]): WorkersReport {
+  const unknown = reports.find((r) => r.status === 'unknown');
+  return {
+    status: unknown ? 'unknown' : 'ok',
+    reason: unknown?.reason ?? null,
+    items: reports.flatMap((r) => r.items),
+  };
+}

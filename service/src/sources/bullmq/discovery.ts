@@ -1,0 +1,145 @@
+import type Redis from 'ioredis';
+import type { Logger } from '../../logger';
+
+export interface DiscoveredQueue {
+  prefix: string;
+  name: string;
+  /** `meta.version`, e.g. `bullmq:6.7.0`, when the producer wrote it. */
+  version: string | null;
+}
+
+const key = (q: { prefix: string; name: string }) => `${q.prefix}\u0000${q.name}`;
+
+/**
+ * Knows which queues exist. BullMQ has no registry, so it SCANs each prefix for `<prefix>:<queue>:id` / `:meta` keys —
+ * in the background, never on a request path (SCAN is O(all keys)). With an explicit queue list there is no SCAN.
+ */
+export class QueueRegistry {
+  private queues = new Map<string, DiscoveredQueue>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private succeededOnce = false;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly opts: {
+      prefixes: string[];
+      explicitQueues: string[] | null;
+      intervalMs: number;
+      logger: Logger;
+    }
+  ) {
+    for (const name of opts.explicitQueues ?? []) {
+      for (const prefix of opts.prefixes) {
+        this.add({ prefix, name, version: null });
+      }
+    }
+  }
+
+  /** Sorted by prefix, then name: the snapshot's tie-break order. */
+  list(): DiscoveredQueue[] {
+    return [...this.queues.values()].sort((a, b) =>
+      a.prefix === b.prefix ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.prefix < b.prefix ? -1 : 1
+    );
+  }
+
+  find(name: string): DiscoveredQueue | undefined {
+    return this.list().find((q) => q.name === name);
+  }
+
+  add(queue: DiscoveredQueue): void {
+    const existing = this.queues.get(key(queue));
+    this.queues.set(key(queue), { ...queue, version: queue.version ?? existing?.version ?? null });
+  }
+
+  /** Runs one discovery now (concurrent callers share it). */
+  refresh(): Promise<void> {
+    if (!this.running) {
+      this.running = this.discover().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  /** First discovery, then one every interval; retries every 2 s until the first one succeeds. */
+  start(): Promise<void> {
+    const schedule = () => {
+      const delay = this.succeededOnce ? this.opts.intervalMs : 2000;
+      if (delay === 0) {
+        return;
+      }
+      this.timer = setTimeout(() => {
+        this.refresh()
+          .catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'queue discovery failed'))
+          .finally(schedule);
+      }, delay);
+      this.timer.unref();
+    };
+    return this.refresh()
+      .catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'queue discovery failed'))
+      .finally(schedule);
+  }
+
+  stop(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private async discover(): Promise<void> {
+    const found: DiscoveredQueue[] = [];
+    if (this.opts.explicitQueues) {
+      for (const name of this.opts.explicitQueues) {
+        for (const prefix of this.opts.prefixes) {
+          found.push({ prefix, name, version: null });
+        }
+      }
+    } else {
+      for (const prefix of this.opts.prefixes) {
+        for (const name of await this.scanPrefix(prefix)) {
+          found.push({ prefix, name, version: null });
+        }
+      }
+    }
+    if (found.length > 0) {
+      const pipeline = this.client.pipeline();
+      for (const q of found) {
+        pipeline.hget(`${q.prefix}:${q.name}:meta`, 'version');
+      }
+      const versions = (await pipeline.exec()) ?? [];
+      found.forEach((q, i) => {
+        const [err, value] = versions[i] ?? [];
+        q.version = !err && typeof value === 'string' ? value : null;
+      });
+    }
+    // Replace rather than merge, so obliterated queues disappear.
+    const next = new Map<string, DiscoveredQueue>();
+    for (const q of found) {
+      next.set(key(q), q);
+    }
+    this.queues = next;
+    this.succeededOnce = true;
+    this.opts.logger.debug({ queues: found.length }, 'queue discovery done');
+  }
+
+  /** One pass over the keyspace per prefix, matching both `:id` and `:meta` (meta can be missing, id too). */
+  private async scanPrefix(prefix: string): Promise<Set<string>> {
+    const names = new Set<string>();
+    const escaped = prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', `${escaped}:*:[im][de]*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) {
+        const rest = k.slice(prefix.length + 1);
+        const match = /^([^:]+):(id|meta)$/.exec(rest);
+        if (match) {
+          names.add(match[1]);
+        }
+      }
+    } while (cursor !== '0');
+    return names;
+  }
+}

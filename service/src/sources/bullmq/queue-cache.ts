@@ -1,0 +1,34 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+
+/**
+ * BullMQ Queue objects for writes only, one per (prefix, queue), on the service's shared connection. Built so they
+ * never write `meta` or run INFO as a side effect: a monitor must not change what it watches by looking.
+ */
+export class QueueCache {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(private readonly client: Redis) {}
+
+  get(prefix: string, name: string): Queue {
+    const k = `${prefix}\u0000${name}`;
+    let queue = this.queues.get(k);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: this.client,
+        prefix,
+        skipMetasUpdate: true,
+        skipVersionCheck: true,
+      });
+      // Errors surface on the calls themselves; without a listener an 'error' event would crash the process.
+      queue.on('error', () => undefined);
+      this.queues.set(k, queue);
+    }
+    return queue;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

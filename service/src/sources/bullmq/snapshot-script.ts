@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Redis from 'ioredis';
+import { NATIVE_STATES, type JobState, type NativeState } from '@jobscope/contract';
+
+const SCRIPT_WITH_SHEBANG = fs.readFileSync(path.join(__dirname, 'snapshot.lua'), 'utf8');
+/** Redis < 7 does not know script flags; the script itself is the same. */
+const SCRIPT_PLAIN = SCRIPT_WITH_SHEBANG.replace(/^#!lua[^\n]*\n/, '');
+
+export const FIELD_NAMES = [
+  'name', 'timestamp', 'processedOn', 'finishedOn', 'progress', 'atm', 'attemptsMade', 'delay',
+  'priority', 'pb', 'failedReason', 'returnvalue', 'stacktrace',
+] as const;
+export type RawJobFields = Record<(typeof FIELD_NAMES)[number], string | null>;
+
+/** Display groups of the script (1-based), in the order they are listed. */
+const GROUP_OF_NATIVE: Record<NativeState, number> = {
+  active: 1, wait: 2, paused: 2, prioritized: 3, delayed: 4, 'waiting-children': 5, failed: 6, completed: 7,
+};
+const ASCENDING_GROUPS = new Set([3, 4]);
+const GROUPS_OF_STATE: Record<JobState, number[]> = {
+  RUNNING: [1], PENDING: [2, 3], DELAYED: [4], WAITING_CHILDREN: [5], FAILURE: [6], SUCCESS: [7],
+};
+
+export interface RawSnapshotJob {
+  /** Index into the queue list given to `runSnapshot`. */
+  queueIndex: number;
+  native: NativeState;
+  id: string;
+  /** Score or hash field the job was ordered by (delayed: due * 4096 + seq). */
+  sortKey: string;
+  fields: RawJobFields;
+}
+
+export interface RawSnapshot {
+  /** Per queue, counts in NATIVE_STATES order. */
+  counts: number[][];
+  paused: boolean[];
+  jobs: RawSnapshotJob[];
+}
+
+export interface SnapshotArgs {
+  queueKeys: string[];
+  limit: number;
+  resultBytes: number;
+  tracebackBytes: number;
+  state?: JobState;
+  /** Index in queueKeys of the only queue to list jobs from; counts are still read for all. */
+  onlyQueueIndex?: number;
+}
+
+type SnapshotReply = [number[], number[], Array<Array<string | null | number>>];
+
+/** Registers the script on the client (EVALSHA with EVAL fallback, as ioredis does for defined commands). */
+export function defineSnapshotCommand(client: Redis, redisMajorVersion: number): void {
+  client.defineCommand('jobscopeSnapshot', { lua: redisMajorVersion >= 7 ? SCRIPT_WITH_SHEBANG : SCRIPT_PLAIN });
+}
+
+export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<RawSnapshot> {
+  const groups = args.state ? GROUPS_OF_STATE[args.state].join(',') : '';
+  const only = args.onlyQueueIndex === undefined ? 0 : args.onlyQueueIndex < 0 ? -1 : args.onlyQueueIndex + 1;
+  const reply = (await (client as unknown as Record<string, (...a: unknown[]) => Promise<SnapshotReply>>).jobscopeSnapshot(
+    args.queueKeys.length,
+    ...args.queueKeys,
+    args.limit,
+    args.resultBytes,
+    args.tracebackBytes,
+    groups,
+    only
+  )) as SnapshotReply;
+  const [flatCounts, paused, rows] = reply;
+  const counts: number[][] = [];
+  for (let q = 0; q < args.queueKeys.length; q++) {
+    counts.push(flatCounts.slice(q * 8, q * 8 + 8).map(Number));
+  }
+  const jobs = rows.map((row) => {
+    const fields = {} as RawJobFields;
+    FIELD_NAMES.forEach((name, k) => {
+      const v = row[4 + k];
+      fields[name] = v === null || v === undefined ? null : String(v);
+    });
+    return {
+      queueIndex: Number(row[0]) - 1,
+      native: NATIVE_STATES[Number(row[1]) - 1],
+      id: String(row[2]),
+      sortKey: String(row[3]),
+      fields,
+    };
+  });
+  return { counts, paused: paused.map((p) => Number(p) === 1), jobs };
+}
+
+/**
+ * Orders jobs from several script calls (batches of queues) the way one call would: by display group, then sort key
+ * in the group's direction, then queue order, then position.
+ */
+export function compareRawJobs(
+  a: RawSnapshotJob & { queueOrder: number; position: number },
+  b: RawSnapshotJob & { queueOrder: number; position: number }
+): number {
+  const ga = GROUP_OF_NATIVE[a.native];
+  const gb = GROUP_OF_NATIVE[b.native];
+  if (ga !== gb) {
+    return ga - gb;
+  }
+  const ka = Number(a.sortKey);
+  const kb = Number(b.sortKey);
+  if (ka !== kb) {
+    return ASCENDING_GROUPS.has(ga) ? ka - kb : kb - ka;
+  }
+  if (a.queueOrder !== b.queueOrder) {
+    return a.queueOrder - b.queueOrder;
+  }
+  return a.position - b.position;
+}

@@ -1,0 +1,55 @@
+import type {
+  EnqueueResponse,
+  JobState,
+  JobSummary,
+  ParsedEnqueueRequest,
+  QueueSummary,
+  WorkerInfo,
+} from '@jobscope/contract';
+
+/**
+ * The seam between the HTTP layer and a job system. BullMQ is the first source; another (e.g. Celery on Redis) is
+ * added by implementing this interface and passing it to the app, without touching routes or UI.
+ */
+export interface JobSource {
+  /** Short id, e.g. `bullmq`; lands in `JobSummary.source` and `QueueSummary.source`. */
+  readonly id: string;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Queues this source knows now (from discovery or configuration). */
+  listQueues(): QueueRef[];
+  /** Counts, workers and the top `limit` jobs, already in display order. */
+  snapshot(request: SnapshotRequest): Promise<SourceSnapshot>;
+  /** Adds a job; throws UnknownQueueError for a queue this source does not know. */
+  enqueue(request: ParsedEnqueueRequest): Promise<EnqueueResponse>;
+}
+
+export interface QueueRef {
+  source: string;
+  prefix: string;
+  name: string;
+}
+
+export interface SnapshotRequest {
+  limit: number;
+  queue?: string;
+  state?: JobState;
+}
+
+export interface WorkersReport {
+  status: 'ok' | 'unknown';
+  reason: string | null;
+  items: WorkerInfo[];
+}
+
+export interface SourceSnapshot {
+  jobs: JobSummary[];
+  queues: QueueSummary[];
+  workers: WorkersReport;
+}
+
+export class UnknownQueueError extends Error {
+  constructor(readonly queue: string, readonly known: string[]) {
+    super(`unknown queue "${queue}"`);
+  }
+}

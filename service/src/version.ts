@@ -1,0 +1,4 @@
+import pkg from '../package.json';
+
+export const SERVICE_NAME = 'jobscope';
+export const SERVICE_VERSION: string = pkg.version;
