@@ -62,10 +62,10 @@ export class QueueRegistry {
     return this.running;
   }
 
-  /** First discovery, then one every interval; retries every 2 s until the first one succeeds. */
+  /** First discovery, then one every interval; every 2 s while none has succeeded or no queue is known yet. */
   start(): Promise<void> {
     const schedule = () => {
-      const delay = this.succeededOnce ? this.opts.intervalMs : 2000;
+      const delay = this.succeededOnce && this.queues.size > 0 ? this.opts.intervalMs : 2000;
       if (delay === 0) {
         return;
       }

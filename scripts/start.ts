@@ -1,0 +1,136 @@
+/**
+ * `npm start`: the service plus a demo workload, for a newcomer. Uses the Redis at REDIS_URL, or starts a private
+ * redis-server when none answers there. Everything it starts stops with it (Ctrl-C).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import {
+  findOnPath,
+  freePort,
+  redisAnswers,
+  startPrivateRedis,
+  stopProcess,
+  type PrivateRedis,
+} from './lib/redis-server';
+
+const root = path.resolve(__dirname, '..');
+const say = (line: string) => process.stdout.write(`[jobscope] ${line}\n`);
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+}
+
+function run(name: string, file: string, env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        process.stdout.write(`[${name}] ${line}\n`);
+      }
+    });
+  }
+  return { name, process: child };
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url);
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  const children: Child[] = [];
+  let redis: PrivateRedis | null = null;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    await Promise.all(children.map((c) => stopProcess(c.process, 5000)));
+    await redis?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  let redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  if (await redisAnswers(redisUrl)) {
+    say(`using Redis at ${redisUrl}`);
+  } else {
+    const binary = findOnPath('redis-server');
+    if (!binary) {
+      process.stderr.write(
+        `[jobscope] no Redis answers at ${redisUrl} and redis-server is not installed: install Redis (e.g. "apt-get install redis-server") or set REDIS_URL to a running one.\n`
+      );
+      process.exit(1);
+    }
+    redis = await startPrivateRedis(binary);
+    redisUrl = redis.url;
+    say(`no Redis answered; started a private redis-server at ${redisUrl} (removed on exit)`);
+  }
+
+  const port = process.env.PORT ? Number(process.env.PORT) : (await portIsFree(8787)) ? 8787 : await freePort();
+  const apiToken = process.env.JOBSCOPE_API_TOKEN || `demo-${randomBytes(12).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    PORT: String(port),
+    JOBSCOPE_API_TOKEN: apiToken,
+  };
+  const serviceUrl = `http://${env.HOST || '127.0.0.1'}:${port}`;
+  const service = run('service', 'service/src/main.ts', env);
+  children.push(service);
+  service.process.once('exit', (code) => {
+    if (!stopping) {
+      say(`service exited (${code}); stopping`);
+      void stop(code || 1);
+    }
+  });
+  if (!(await waitForHttp(`${serviceUrl}/livez`, 15_000))) {
+    say('service did not answer within 15 s; stopping');
+    return stop(1);
+  }
+  const demo = run('demo', 'service/demo/workload.ts', env);
+  children.push(demo);
+  demo.process.once('exit', (code) => {
+    if (!stopping && code) {
+      say(`demo workload exited (${code})`);
+    }
+  });
+
+  say('ready:');
+  say(`  jobs status   ${serviceUrl}/api/settings/jobs/status`);
+  say(`  health        ${serviceUrl}/api/health`);
+  say(`  metrics       ${serviceUrl}/metrics`);
+  say(`  write token   ${apiToken}${process.env.JOBSCOPE_API_TOKEN ? ' (from JOBSCOPE_API_TOKEN)' : ' (generated for this run)'}`);
+  say('press Ctrl-C to stop everything');
+}
+
+/** Port 8787 is the documented default; use it only when it is free. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`[jobscope] failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
