@@ -1,0 +1,95 @@
+// Entry of the preview host page. Loads grafana-plugin/dist/module.js the way Grafana core does:
+// shared modules registered in SystemJS, module.js imported through SystemJS's AMD extra, plugin.init(meta),
+// then the app rendered under /a/:pluginId/* with the plugin context, the theme and a fetch-based BackendSrv.
+// SystemJS and its AMD extra are separate <script>s loaded AFTER this bundle: the AMD extra defines a global
+// `define`, and UMD code inside this bundle (lodash) would register through it instead of module.exports.
+import type { AppPlugin } from '@grafana/data';
+import { config, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { createRoot } from 'react-dom/client';
+import { type ErrorAlert, createBackendSrv } from './backend-srv';
+import { fetchPluginMeta, readBoot } from './boot';
+import { PANEL_MENU_EXTENSION_POINT, openLink, resolveAddedLinks } from './extensions';
+import { HostRoutes } from './pages';
+import { registerSharedModules, systemJS } from './shared-modules';
+import { createTemplateSrv } from './template-srv';
+
+/** What tests (and curious humans) can reach from the page: `window.__jobscopeHost`. */
+interface HostHandle {
+  ready: boolean;
+  error: string | null;
+  errorAlerts: ErrorAlert[];
+  theme: string;
+  role: string;
+  panelMenuLinks(context: object): Array<{ title: string; path: string }>;
+  openPanelMenuLink(context: object, index?: number): string;
+}
+
+const handle: HostHandle = {
+  ready: false,
+  error: null,
+  errorAlerts: [],
+  theme: '',
+  role: '',
+  panelMenuLinks: () => {
+    throw new Error('plugin not loaded yet');
+  },
+  openPanelMenuLink: () => {
+    throw new Error('plugin not loaded yet');
+  },
+};
+(window as unknown as { __jobscopeHost: HostHandle }).__jobscopeHost = handle;
+
+setBackendSrv(
+  createBackendSrv((alert) => {
+    handle.errorAlerts.push(alert);
+    console.warn(`[host] error alert Grafana would show: ${alert.status} ${alert.url}: ${alert.message}`);
+  })
+);
+
+setTemplateSrv(createTemplateSrv());
+
+async function main(): Promise<void> {
+  const boot = readBoot();
+  handle.theme = config.theme2.colors.mode;
+  handle.role = String(config.bootData.user.orgRole);
+  const system = systemJS();
+  registerSharedModules(system);
+  const meta = await fetchPluginMeta(boot.pluginId);
+  const exports = (await system.import(`/${meta.module}`)) as { plugin?: AppPlugin };
+  if (!exports.plugin) {
+    throw new Error(`${meta.module} does not export "plugin"`);
+  }
+  const plugin = exports.plugin;
+  plugin.init(meta);
+  plugin.meta = meta;
+
+  handle.panelMenuLinks = (context) => resolveAddedLinks(plugin, meta.id, PANEL_MENU_EXTENSION_POINT, context);
+  handle.openPanelMenuLink = (context, index = 0) => {
+    const link = handle.panelMenuLinks(context)[index];
+    if (!link) {
+      throw new Error(`no panel-menu link #${index} from ${meta.id}`);
+    }
+    openLink(link);
+    return link.path;
+  };
+
+  createRoot(document.getElementById('root')!).render(
+    <ThemeContext.Provider value={config.theme2}>
+      <GlobalStyles />
+      <HostRoutes plugin={plugin} role={boot.role} />
+    </ThemeContext.Provider>
+  );
+  handle.ready = true;
+}
+
+window.addEventListener('load', () => {
+  main().catch((e: unknown) => {
+    handle.error = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    console.error('[host] failed to start:', e);
+    const root = document.getElementById('root');
+    if (root) {
+      root.textContent = `jobscope preview host failed to start: ${handle.error}`;
+    }
+  });
+});

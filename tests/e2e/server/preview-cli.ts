@@ -1,0 +1,28 @@
+// `tsx tests/e2e/server/preview-cli.ts`: runs the preview host against a running service.
+// Env: JOBSCOPE_SERVICE_URL (default http://127.0.0.1:8787), JOBSCOPE_API_TOKEN, PREVIEW_PORT (default 3000),
+// PREVIEW_HOST (default 127.0.0.1), PREVIEW_ROLE (Viewer|Editor|Admin, default Admin), PREVIEW_THEME (dark|light).
+import { startPreviewServer, type OrgRole, type Theme } from './preview-server';
+
+async function main(): Promise<void> {
+  const role = (process.env.PREVIEW_ROLE ?? 'Admin') as OrgRole;
+  if (!['Viewer', 'Editor', 'Admin'].includes(role)) {
+    throw new Error(`PREVIEW_ROLE must be Viewer, Editor or Admin, got ${role}`);
+  }
+  const server = await startPreviewServer({
+    port: Number(process.env.PREVIEW_PORT ?? 3000),
+    host: process.env.PREVIEW_HOST ?? '127.0.0.1',
+    serviceUrl: process.env.JOBSCOPE_SERVICE_URL ?? 'http://127.0.0.1:8787',
+    apiToken: process.env.JOBSCOPE_API_TOKEN,
+    role,
+    theme: (process.env.PREVIEW_THEME as Theme | undefined) ?? 'dark',
+  });
+  console.log(`jobscope preview (Grafana host for ${server.pluginId}, role ${role}): ${server.url}/a/${server.pluginId}/settings`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

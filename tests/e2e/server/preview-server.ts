@@ -1,0 +1,187 @@
+// The preview server: a stand-in for the parts of Grafana's HTTP server a frontend-only app plugin touches.
+// It serves the host page for app/plugin URLs, dist/ under /public/plugins/<id>/, plugin settings, and the plugin
+// proxy driven by dist/plugin.json's routes. See tests/e2e/README.md for what is and is not reproduced.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ensureHostBundle } from './build-host';
+import { renderPage, type Theme } from './page';
+import { GRAFANA_UI_IMG, HOST_OUT, PLUGIN_DIST, SYSTEMJS_DIST } from './paths';
+import { ensurePluginDist, readPluginJson } from './plugin-dist';
+import { type ProxyRecord, handlePluginProxy } from './plugin-proxy';
+import { PluginSettingsStore } from './plugin-settings';
+import { type OrgRole, hasRole } from './route-match';
+import { serveFile } from './static-files';
+
+export type { OrgRole, ProxyRecord, Theme };
+
+export interface PreviewServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Base URL of the jobscope service, stored as jsonData.serviceUrl. */
+  serviceUrl: string;
+  /** Stored as secureJsonData.apiToken. */
+  apiToken?: string;
+  /** The signed-in user's org role; defaults to Admin. */
+  role?: OrgRole;
+  /** Default theme; a page URL's `?theme=light|dark` overrides it, as in Grafana. */
+  theme?: Theme;
+  /** Extra or replacement jsonData. */
+  jsonData?: Record<string, unknown>;
+  pluginDist?: string;
+}
+
+export interface PreviewServer {
+  url: string;
+  pluginId: string;
+  /** Every request that reached /api/plugin-proxy/<id>/, in order. */
+  proxyLog: ProxyRecord[];
+  /** Requests under /api/ the preview does not serve (a plugin relying on more of Grafana shows up here). */
+  unservedApi: string[];
+  settings: PluginSettingsStore;
+  role: OrgRole;
+  close(): Promise<void>;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : {};
+}
+
+export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
+  const dist = options.pluginDist ?? PLUGIN_DIST;
+  ensurePluginDist(dist);
+  await ensureHostBundle();
+  const pluginJson = readPluginJson(dist);
+  const id = pluginJson.id;
+  const settings = new PluginSettingsStore(pluginJson, {
+    jsonData: { serviceUrl: options.serviceUrl, ...(options.jsonData ?? {}) },
+    secureJsonData: options.apiToken ? { apiToken: options.apiToken } : {},
+  });
+  const proxyLog: ProxyRecord[] = [];
+  const unservedApi: string[] = [];
+  const state = { role: options.role ?? ('Admin' as OrgRole) };
+  const defaultTheme: Theme = options.theme ?? 'dark';
+  let origin = '';
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://preview.invalid');
+    const p = url.pathname;
+    const method = req.method ?? 'GET';
+
+    const proxyPrefix = `/api/plugin-proxy/${id}/`;
+    if (p.startsWith(proxyPrefix)) {
+      // Re-read plugin.json so a rebuilt dist's routes apply without restarting (Grafana needs a restart; we are kinder).
+      const routes = readPluginJson(dist).routes ?? [];
+      handlePluginProxy(req, res, p.slice(proxyPrefix.length), url.search, { routes, settings, role: () => state.role, log: proxyLog });
+      return;
+    }
+    if (p === `/api/plugins/${id}/settings`) {
+      if (method === 'GET') {
+        sendJson(res, 200, settings.meta());
+        return;
+      }
+      if (method === 'POST') {
+        if (!hasRole(state.role, 'Admin')) {
+          sendJson(res, 403, { message: 'Permission denied' });
+          return;
+        }
+        try {
+          settings.update((await readJsonBody(req)) as never);
+        } catch {
+          sendJson(res, 400, { message: 'bad request data' });
+          return;
+        }
+        sendJson(res, 200, { message: 'Plugin settings updated' });
+        return;
+      }
+    }
+    if (p.startsWith('/api/')) {
+      unservedApi.push(`${method} ${p}${url.search}`);
+      sendJson(res, 404, { message: 'Not found (not reproduced by the jobscope preview host)' });
+      return;
+    }
+    if (p.startsWith(`/public/plugins/${id}/`)) {
+      if (!serveFile(res, dist, p.slice(`/public/plugins/${id}/`.length))) {
+        sendJson(res, 404, { message: 'Plugin file not found' });
+      }
+      return;
+    }
+    if (p.startsWith('/public/jobscope-host/')) {
+      const rel = p.slice('/public/jobscope-host/'.length);
+      const served = rel === 'system.min.js' || rel === 'amd.min.js'
+        ? serveFile(res, SYSTEMJS_DIST, rel === 'amd.min.js' ? 'extras/amd.min.js' : rel)
+        : serveFile(res, HOST_OUT, rel);
+      if (!served) {
+        res.writeHead(404);
+        res.end();
+      }
+      return;
+    }
+    if (p.startsWith('/public/build/img/')) {
+      if (!serveFile(res, GRAFANA_UI_IMG, p.slice('/public/build/img/'.length))) {
+        res.writeHead(404);
+        res.end();
+      }
+      return;
+    }
+    if (p === '/' || p === '') {
+      res.writeHead(302, { location: `/a/${id}` });
+      res.end();
+      return;
+    }
+    if (method !== 'GET' || p.startsWith('/public/')) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const themeParam = url.searchParams.get('theme');
+    const theme: Theme = themeParam === 'light' || themeParam === 'dark' ? themeParam : defaultTheme;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(renderPage({ pluginId: id, role: state.role, theme, origin }));
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        sendJson(res, 500, { message: String(e) });
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  origin = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    url: origin,
+    pluginId: id,
+    proxyLog,
+    unservedApi,
+    settings,
+    get role() {
+      return state.role;
+    },
+    set role(role: OrgRole) {
+      state.role = role;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

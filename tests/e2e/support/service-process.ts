@@ -1,0 +1,59 @@
+// The jobscope service through its real entry point (service/src/main.ts), configured by environment variables.
+import path from 'node:path';
+import { REPO_ROOT } from '../server/paths';
+import { freePort, waitUntil } from './net';
+import { type Spawned, spawnLogged, tailOf } from './processes';
+
+export interface ServiceProcess {
+  url: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  redisUrl: string;
+  prefix: string;
+  apiToken: string;
+  logDir: string;
+  queues?: string[];
+  extraEnv?: Record<string, string>;
+}
+
+export async function startService(opts: ServiceOptions): Promise<ServiceProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logFile = path.join(opts.logDir, `service-${port}.log`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    REDIS_URL: opts.redisUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    JOBSCOPE_PREFIXES: opts.prefix,
+    JOBSCOPE_API_TOKEN: opts.apiToken,
+    JOBSCOPE_SNAPSHOT_TTL_MS: '1000',
+    LOG_LEVEL: 'info',
+    ...(opts.queues ? { JOBSCOPE_QUEUES: opts.queues.join(',') } : {}),
+    ...(opts.extraEnv ?? {}),
+  };
+  // `node --import tsx` is what `npx tsx` runs, minus the npx and tsx wrapper processes.
+  const proc: Spawned = spawnLogged(process.execPath, ['--import', 'tsx', path.join('service', 'src', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env,
+    logFile,
+  });
+  const exitedEarly = proc.exited.then((code) => {
+    throw new Error(`service exited with ${code}`);
+  });
+  try {
+    await Promise.race([
+      waitUntil(`the service at ${url}/readyz`, async () => (await fetch(`${url}/readyz`)).ok, 30_000, 150),
+      exitedEarly,
+    ]);
+  } catch (e) {
+    await proc.stop();
+    throw new Error(`service did not become ready (${(e as Error).message}):\n${tailOf(logFile)}`);
+  }
+  exitedEarly.catch(() => undefined); // a later exit is reported by the tests that need the service
+  return { url, logFile, stop: () => proc.stop() };
+}
