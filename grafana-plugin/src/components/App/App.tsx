@@ -1,23 +1,17 @@
 import React from 'react';
-import { Route, Routes } from 'react-router-dom';
-import { AppRootProps } from '@grafana/data';
-import { ROUTES } from '../../constants';
-const PageOne = React.lazy(() => import('../../pages/PageOne'));
-const PageTwo = React.lazy(() => import('../../pages/PageTwo'));
-const PageThree = React.lazy(() => import('../../pages/PageThree'));
-const PageFour = React.lazy(() => import('../../pages/PageFour'));
+import { Navigate, Route, Routes } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
+import { SettingsPage } from '../../pages/SettingsPage';
+import type { JobscopeSettings } from '../../types';
 
-function App(props: AppRootProps) {
+export const SETTINGS_ROUTE = 'settings';
+
+/** Root of the app: `/a/<id>/settings` is the one page; any other path inside the app redirects there. */
+function App({ meta }: AppRootProps<JobscopeSettings>) {
   return (
     <Routes>
-      <Route path={ROUTES.Two} element={<PageTwo />} />
-      <Route path={`${ROUTES.Three}/:id?`} element={<PageThree />} />
-
-      {/* Full-width page (this page will have no side navigation) */}
-      <Route path={ROUTES.Four} element={<PageFour />} />
-
-      {/* Default page */}
-      <Route path="*" element={<PageOne />} />
+      <Route path={SETTINGS_ROUTE} element={<SettingsPage serviceUrl={meta.jsonData?.serviceUrl} />} />
+      <Route path="*" element={<Navigate to={SETTINGS_ROUTE} replace />} />
     </Routes>
   );
 }

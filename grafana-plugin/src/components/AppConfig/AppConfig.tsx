@@ -1,106 +1,151 @@
-import React, { ChangeEvent, useState } from 'react';
+import React, { useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
-import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
+import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
-import { Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
-import { testIds } from '../testIds';
+import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack, useStyles2 } from '@grafana/ui';
+import { fetchHealth, toServiceError } from '../../api/client';
+import type { JobscopeSettings } from '../../types';
 
-type AppPluginSettings = {
-  apiUrl?: string;
-};
+export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<JobscopeSettings>> {}
 
-type State = {
-  // The URL to reach our custom API.
-  apiUrl: string;
-  // Tells us if the API key secret is set.
-  isApiKeySet: boolean;
-  // A secret key for our custom API.
-  apiKey: string;
-};
+type TestResult = { ok: boolean; title: string; detail?: string } | null;
 
-export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppPluginSettings>> {}
+interface SettingsUpdate {
+  enabled: boolean;
+  pinned: boolean;
+  jsonData: JobscopeSettings;
+  /** Only sent when the token was changed: an empty string would overwrite the stored token. */
+  secureJsonData?: { apiToken: string };
+}
 
+export function buildSettingsUpdate(
+  meta: Pick<PluginMeta<JobscopeSettings>, 'enabled' | 'pinned'>,
+  serviceUrl: string,
+  token: { changed: boolean; value: string }
+): SettingsUpdate {
+  return {
+    enabled: meta.enabled ?? true,
+    pinned: meta.pinned ?? true,
+    jsonData: { serviceUrl: serviceUrl.trim().replace(/\/+$/, '') },
+    ...(token.changed ? { secureJsonData: { apiToken: token.value } } : {}),
+  };
+}
+
+/** Service URL and API token; the token goes to Grafana's secure store and is added server-side by the proxy route. */
 const AppConfig = ({ plugin }: AppConfigProps) => {
-  const s = useStyles2(getStyles);
-  const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
-  const [state, setState] = useState<State>({
-    apiUrl: jsonData?.apiUrl || '',
-    apiKey: '',
-    isApiKeySet: Boolean(secureJsonFields?.apiKey),
-  });
+  const styles = useStyles2(getStyles);
+  const { jsonData, secureJsonFields } = plugin.meta;
+  const [serviceUrl, setServiceUrl] = useState(jsonData?.serviceUrl ?? '');
+  const [tokenConfigured, setTokenConfigured] = useState(Boolean(secureJsonFields?.apiToken));
+  const [token, setToken] = useState('');
+  const [tokenChanged, setTokenChanged] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [testing, setTesting] = useState(false);
+  const [testResult, setTestResult] = useState<TestResult>(null);
 
-  const isSubmitDisabled = Boolean(!state.apiUrl || (!state.isApiKeySet && !state.apiKey));
+  const urlInvalid = serviceUrl.trim() !== '' && !/^https?:\/\/[^\s]+$/i.test(serviceUrl.trim());
 
-  const onResetApiKey = () =>
-    setState({
-      ...state,
-      apiKey: '',
-      isApiKeySet: false,
-    });
-
-  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
-    setState({
-      ...state,
-      [event.target.name]: event.target.value.trim(),
-    });
+  const save = async () => {
+    setSaving(true);
+    setSaveError(null);
+    try {
+      await lastValueFrom(
+        getBackendSrv().fetch({
+          url: `/api/plugins/${plugin.meta.id}/settings`,
+          method: 'POST',
+          data: buildSettingsUpdate(plugin.meta, serviceUrl, { changed: tokenChanged, value: token }),
+        })
+      );
+      // The plugin meta (and the proxy route) only pick up new settings on a reload.
+      window.location.reload();
+    } catch (e) {
+      setSaveError(toServiceError(e).message);
+      setSaving(false);
+    }
   };
 
-  const onSubmit = () => {
-    if (isSubmitDisabled) {
-      return;
+  const testConnection = async () => {
+    setTesting(true);
+    setTestResult(null);
+    try {
+      const { health, httpStatus } = await fetchHealth();
+      setTestResult({
+        ok: health.status !== 'fail',
+        title: `Service reachable: health ${health.status} (HTTP ${httpStatus})`,
+        detail: [health.version && `version ${health.version}`, health.output].filter(Boolean).join(' — ') || undefined,
+      });
+    } catch (e) {
+      const err = toServiceError(e);
+      const hint = err.status === 401 || err.status === 403 ? ' Check the API token.' : '';
+      setTestResult({ ok: false, title: err.kind === 'unreachable' ? 'Service unreachable' : 'Service error', detail: err.message + hint });
+    } finally {
+      setTesting(false);
     }
-
-    updatePluginAndReload(plugin.meta.id, {
-      enabled,
-      pinned,
-      jsonData: {
-        apiUrl: state.apiUrl,
-      },
-      // This cannot be queried later by the frontend.
-      // We don't want to override it in case it was set previously and left untouched now.
-      secureJsonData: state.isApiKeySet
-        ? undefined
-        : {
-            apiKey: state.apiKey,
-          },
-    });
   };
 
   return (
-    <form onSubmit={onSubmit}>
-      <FieldSet label="API Settings">
-        <Field label="API Key" description="A secret key for authenticating to our custom API">
-          <SecretInput
-            width={60}
-            id="config-api-key"
-            data-testid={testIds.appConfig.apiKey}
-            name="apiKey"
-            value={state.apiKey}
-            isConfigured={state.isApiKeySet}
-            placeholder={'Your secret API key'}
-            onChange={onChange}
-            onReset={onResetApiKey}
-          />
-        </Field>
-
-        <Field label="API Url" description="" className={s.marginTop}>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <FieldSet label="Jobs service">
+        <Field
+          label="Service URL"
+          description="Base URL of the jobscope service as Grafana's server reaches it, e.g. http://jobscope:8787"
+          invalid={urlInvalid}
+          error={urlInvalid ? 'Enter an http:// or https:// URL' : undefined}
+        >
           <Input
+            id="config-service-url"
             width={60}
-            name="apiUrl"
-            id="config-api-url"
-            data-testid={testIds.appConfig.apiUrl}
-            value={state.apiUrl}
-            placeholder={`E.g.: http://mywebsite.com/api/v1`}
-            onChange={onChange}
+            value={serviceUrl}
+            placeholder="http://jobscope:8787"
+            onChange={(e) => setServiceUrl(e.currentTarget.value)}
           />
         </Field>
-
-        <div className={s.marginTop}>
-          <Button type="submit" data-testid={testIds.appConfig.submit} disabled={isSubmitDisabled}>
-            Save API settings
+        <Field label="API token" description="Sent by Grafana's proxy as a Bearer token; the browser never sees it">
+          <SecretInput
+            id="config-api-token"
+            width={60}
+            value={token}
+            isConfigured={tokenConfigured}
+            placeholder="API token of the service"
+            onChange={(e) => {
+              setToken(e.currentTarget.value);
+              setTokenChanged(true);
+            }}
+            onReset={() => {
+              setTokenConfigured(false);
+              setToken('');
+              setTokenChanged(true);
+            }}
+          />
+        </Field>
+        {saveError && (
+          <Alert severity="error" title="Saving failed">
+            {saveError}
+          </Alert>
+        )}
+        <Stack gap={1}>
+          <Button type="submit" disabled={saving || urlInvalid || serviceUrl.trim() === ''}>
+            Save settings
           </Button>
-        </div>
+          <Button type="button" variant="secondary" onClick={() => void testConnection()} disabled={testing}>
+            Test connection
+          </Button>
+        </Stack>
+        <p className={styles.hint}>Test connection uses the saved settings (through Grafana&apos;s proxy): save first.</p>
+        {testResult && (
+          <div data-testid="config-test-result">
+            <Alert severity={testResult.ok ? 'success' : 'error'} title={testResult.title}>
+              {testResult.detail}
+            </Alert>
+          </div>
+        )}
       </FieldSet>
     </form>
   );
@@ -109,32 +154,5 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
 export default AppConfig;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  colorWeak: css`
-    color: ${theme.colors.text.secondary};
-  `,
-  marginTop: css`
-    margin-top: ${theme.spacing(3)};
-  `,
+  hint: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, marginTop: theme.spacing(1) }),
 });
-
-const updatePluginAndReload = async (pluginId: string, data: Partial<PluginMeta<AppPluginSettings>>) => {
-  try {
-    await updatePlugin(pluginId, data);
-
-    // Reloading the page as the changes made here wouldn't be propagated to the actual plugin otherwise.
-    // This is not ideal, however unfortunately currently there is no supported way for updating the plugin state.
-    window.location.reload();
-  } catch (e) {
-    console.error('Error while updating the plugin', e);
-  }
-};
-
-const updatePlugin = async (pluginId: string, data: Partial<PluginMeta>) => {
-  const response = await getBackendSrv().fetch({
-    url: `/api/plugins/${pluginId}/settings`,
-    method: 'POST',
-    data,
-  });
-
-  return lastValueFrom(response);
-};

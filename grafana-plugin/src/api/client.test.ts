@@ -1,0 +1,68 @@
+import { FakeBackend } from '../test/fakeBackend';
+import { makeStatus } from '../test/fixtures';
+import { enqueueJob, fetchHealth, fetchStatus, ServiceError } from './client';
+
+const STATUS_URL = '/api/plugin-proxy/jobscope-jobs-app/api/settings/jobs/status';
+
+async function failure(p: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ServiceError);
+    return e as ServiceError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('api client', () => {
+  it('reads the status through the plugin proxy, with filters as query params and no error toast', async () => {
+    const backend = new FakeBackend(() => ({ status: 200, data: makeStatus() })).install();
+    const reply = await fetchStatus({ queue: 'email', state: 'FAILURE', limit: 50 });
+    expect(reply.jobs).toHaveLength(3);
+    expect(backend.calls).toEqual([
+      { url: STATUS_URL, method: 'GET', params: { limit: 50, queue: 'email', state: 'FAILURE' }, data: undefined, showErrorAlert: false },
+    ]);
+  });
+
+  it('leaves out unset filters', async () => {
+    const backend = new FakeBackend(() => ({ status: 200, data: makeStatus() })).install();
+    await fetchStatus({});
+    expect(backend.calls[0].params).toEqual({});
+  });
+
+  it.each([
+    [{ networkError: true } as const, 'unreachable', null],
+    [{ status: 502, data: { message: 'Bad Gateway' } }, 'unreachable', 502],
+    [{ status: 504, data: {} }, 'unreachable', 504],
+    [{ status: 503, data: { error: { code: 'redis_unavailable', message: 'Redis is down' } } }, 'redis', 503],
+    [{ status: 401, data: { error: { code: 'unauthorized', message: 'bad token' } } }, 'rejected', 401],
+  ])('classifies %j as %s', async (reply, kind, status) => {
+    new FakeBackend(() => reply).install();
+    const e = await failure(fetchStatus());
+    expect(e.kind).toBe(kind);
+    expect(e.status === -1 ? null : e.status).toBe(status);
+  });
+
+  it('rejects a reply that does not match the contract, naming the field', async () => {
+    new FakeBackend(() => ({ status: 200, data: { ...makeStatus(), jobs: 'nope' } })).install();
+    const e = await failure(fetchStatus());
+    expect(e.message).toContain('jobs');
+  });
+
+  it('posts a job and surfaces the ErrorBody message and issues on failure', async () => {
+    const backend = new FakeBackend((call) =>
+      call.method === 'POST' && (call.data as { queue: string }).queue === 'email'
+        ? { status: 201, data: { id: '42', queue: 'email', state: 'PENDING' } }
+        : { status: 404, data: { error: { code: 'not_found', message: 'unknown queue "nope"' } } }
+    ).install();
+    await expect(enqueueJob({ queue: 'email', name: 'send' })).resolves.toEqual({ id: '42', queue: 'email', state: 'PENDING' });
+    expect(backend.calls[0]).toMatchObject({ url: '/api/plugin-proxy/jobscope-jobs-app/api/jobs', method: 'POST' });
+    const e = await failure(enqueueJob({ queue: 'nope', name: 'send' }));
+    expect(e).toMatchObject({ kind: 'rejected', status: 404, message: 'unknown queue "nope"' });
+  });
+
+  it('treats a 503 health document as a result (fail), not as an error', async () => {
+    new FakeBackend(() => ({ status: 503, data: { status: 'fail', serviceId: 'jobscope', checks: {} } })).install();
+    await expect(fetchHealth()).resolves.toEqual({ httpStatus: 503, health: { status: 'fail', serviceId: 'jobscope', checks: {} } });
+  });
+});

@@ -1,0 +1,147 @@
+import { lastValueFrom } from 'rxjs';
+import { getBackendSrv, isFetchError } from '@grafana/runtime';
+import {
+  API_PATHS,
+  EnqueueResponseSchema,
+  ErrorBodySchema,
+  StatusResponseSchema,
+  proxyUrl,
+  type EnqueueRequest,
+  type EnqueueResponse,
+  type ErrorBody,
+  type HealthResponse,
+  type JobState,
+  type StatusResponse,
+} from '@jobscope/contract';
+
+/**
+ * Why a call failed, as the UI tells it apart:
+ * - `unreachable`: the service did not answer (network error, or Grafana's proxy answered 502/504 for it);
+ * - `redis`: the service answered 503 with an ErrorBody (Redis down and no snapshot to fall back to);
+ * - `rejected`: the service answered with another error (bad token, validation, unknown queue...).
+ */
+export type ServiceErrorKind = 'unreachable' | 'redis' | 'rejected';
+
+export class ServiceError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ServiceErrorKind,
+    readonly status: number | null,
+    readonly body: ErrorBody | null = null
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+const UNREACHABLE_STATUSES = new Set([0, -1, 502, 504]);
+
+export function toServiceError(e: unknown): ServiceError {
+  if (e instanceof ServiceError) {
+    return e;
+  }
+  if (isFetchError(e)) {
+    const status = typeof e.status === 'number' ? e.status : null;
+    const parsed = ErrorBodySchema.safeParse(e.data);
+    const body = parsed.success ? parsed.data : null;
+    if (status === null || UNREACHABLE_STATUSES.has(status)) {
+      return new ServiceError(`Jobs service unreachable${status ? ` (HTTP ${status})` : ''}`, 'unreachable', status, body);
+    }
+    if (status === 503 && body) {
+      return new ServiceError(body.error.message, 'redis', status, body);
+    }
+    const message = body?.error.message ?? (e.data as { message?: string } | undefined)?.message ?? e.statusText;
+    return new ServiceError(message || `HTTP ${status}`, 'rejected', status, body);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new ServiceError(message, 'unreachable', null);
+}
+
+interface Call {
+  url: string;
+  method?: 'GET' | 'POST';
+  params?: Record<string, string | number>;
+  data?: unknown;
+}
+
+async function call<T>({ url, method = 'GET', params, data }: Call): Promise<{ data: T; status: number }> {
+  try {
+    const res = await lastValueFrom(
+      // showErrorAlert: a failed 2 s poll must not raise a Grafana toast; the page shows its own banner.
+      getBackendSrv().fetch<T>({ url, method, params, data, showErrorAlert: false, showSuccessAlert: false })
+    );
+    return { data: res.data, status: res.status };
+  } catch (e) {
+    throw toServiceError(e);
+  }
+}
+
+/** The part of a zod schema used here (zod itself is the contract's dependency, not ours). */
+interface Schema<T> {
+  safeParse(
+    value: unknown
+  ): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+}
+
+/** Replies are checked against the contract so a mismatch shows as one clear error instead of a broken table. */
+function parseOrThrow<T>(schema: Schema<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const where = first ? `${first.path.map(String).join('.')}: ${first.message}` : 'invalid';
+    throw new ServiceError(`The ${what} reply does not match the contract (${where})`, 'rejected', null);
+  }
+  return r.data;
+}
+
+export interface StatusFilter {
+  queue?: string;
+  state?: JobState;
+  limit?: number;
+}
+
+export async function fetchStatus(filter: StatusFilter = {}): Promise<StatusResponse> {
+  const params: Record<string, string | number> = {};
+  for (const key of ['limit', 'queue', 'state'] as const) {
+    const value = filter[key];
+    if (value !== undefined && value !== '') {
+      params[key] = value;
+    }
+  }
+  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.status), params });
+  return parseOrThrow(StatusResponseSchema, data, 'status');
+}
+
+export async function enqueueJob(request: EnqueueRequest): Promise<EnqueueResponse> {
+  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.enqueue), method: 'POST', data: request });
+  return parseOrThrow(EnqueueResponseSchema, data, 'enqueue');
+}
+
+export interface HealthResult {
+  /** HTTP status of the reply: 200 for pass/warn, 503 for fail. */
+  httpStatus: number;
+  health: HealthResponse;
+}
+
+function looksLikeHealth(value: unknown): value is HealthResponse {
+  const status = (value as { status?: unknown } | null)?.status;
+  return status === 'pass' || status === 'warn' || status === 'fail';
+}
+
+/** The health route answers 503 with a health document when failing; that is a result, not an error. */
+export async function fetchHealth(): Promise<HealthResult> {
+  try {
+    const res = await lastValueFrom(
+      getBackendSrv().fetch<unknown>({ url: proxyUrl(API_PATHS.health), showErrorAlert: false, showSuccessAlert: false })
+    );
+    if (!looksLikeHealth(res.data)) {
+      throw new ServiceError('The health reply is not a health document', 'rejected', res.status);
+    }
+    return { httpStatus: res.status, health: res.data };
+  } catch (e) {
+    if (isFetchError(e) && e.status === 503 && looksLikeHealth(e.data)) {
+      return { httpStatus: 503, health: e.data };
+    }
+    throw toServiceError(e);
+  }
+}

@@ -1,0 +1,112 @@
+import React, { useCallback, useEffect, useRef, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Badge, Button, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
+import { PLUGIN_ID } from '@jobscope/contract';
+import { fetchHealth, toServiceError, type HealthResult, type ServiceError } from '../../api/client';
+import { useStatusSnapshot } from '../../hooks/useStatusSnapshot';
+
+export const CONFIG_PAGE_URL = `/plugins/${PLUGIN_ID}`;
+
+interface Props {
+  serviceUrl?: string;
+}
+
+function useHealth() {
+  const [result, setResult] = useState<HealthResult | null>(null);
+  const [error, setError] = useState<ServiceError | null>(null);
+  const generation = useRef(0);
+  const check = useCallback(() => {
+    const mine = ++generation.current;
+    fetchHealth()
+      .then((r) => mine === generation.current && (setResult(r), setError(null)))
+      .catch((e: unknown) => mine === generation.current && (setResult(null), setError(toServiceError(e))));
+  }, []);
+  useEffect(() => {
+    check();
+    return () => {
+      generation.current++;
+    };
+  }, [check]);
+  return { result, error, check };
+}
+
+const HEALTH_BADGE = { pass: 'green', warn: 'orange', fail: 'red' } as const;
+
+/** Where the service is, whether it answers, and the versions of everything involved. */
+export function GeneralTab({ serviceUrl }: Props) {
+  const styles = useStyles2(getStyles);
+  const status = useStatusSnapshot();
+  const health = useHealth();
+  const bullmqVersions = [...new Set((status.data?.queues ?? []).map((q) => q.version).filter((v): v is string => !!v))];
+
+  const reachability = health.result ? (
+    <Badge color={HEALTH_BADGE[health.result.health.status]} text={`reachable, health ${health.result.health.status}`} />
+  ) : health.error ? (
+    <Badge
+      color="red"
+      text={health.error.kind === 'unreachable' ? 'service unreachable' : `error: ${health.error.message}`}
+      icon="exclamation-triangle"
+    />
+  ) : (
+    <LoadingPlaceholder text="checking…" />
+  );
+
+  const redis = status.data?.redis;
+  return (
+    <div>
+      <dl className={styles.grid} data-testid="general-info">
+        <dt>Service URL</dt>
+        <dd>{serviceUrl ? <code>{serviceUrl}</code> : <span className={styles.muted}>not configured</span>}</dd>
+        <dt>Reachability</dt>
+        <dd data-testid="general-reachability">{reachability}</dd>
+        <dt>Redis</dt>
+        <dd data-testid="general-redis">
+          {!redis ? (
+            <span className={styles.muted}>{status.error ? status.error.message : '—'}</span>
+          ) : redis.ok ? (
+            <>
+              <Badge color="green" text="up" /> latency {redis.latencyMs === null ? '—' : `${redis.latencyMs.toFixed(1)} ms`}
+            </>
+          ) : (
+            <Badge color="red" text={`down${redis.error ? `: ${redis.error}` : ''}`} icon="exclamation-triangle" />
+          )}
+        </dd>
+        <dt>Service version</dt>
+        <dd>{status.data?.service.version ?? health.result?.health.version ?? '—'}</dd>
+        <dt>Redis version</dt>
+        <dd>{redis?.version ?? '—'}</dd>
+        <dt>BullMQ version</dt>
+        <dd>{bullmqVersions.length > 0 ? bullmqVersions.join(', ') : '—'}</dd>
+      </dl>
+      <div className={styles.actions}>
+        <Button
+          variant="secondary"
+          icon="sync"
+          onClick={() => {
+            status.reload();
+            health.check();
+          }}
+        >
+          Check again
+        </Button>
+        <TextLink href={CONFIG_PAGE_URL} inline={false} icon="cog">
+          Plugin configuration
+        </TextLink>
+      </div>
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  grid: css({
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    gap: theme.spacing(1, 3),
+    margin: 0,
+    dt: { color: theme.colors.text.secondary },
+    dd: { margin: 0 },
+  }),
+  actions: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(2), marginTop: theme.spacing(3) }),
+  muted: css({ color: theme.colors.text.secondary }),
+});

@@ -1,0 +1,140 @@
+import React, { useEffect, useRef } from 'react';
+import { css, cx } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Icon, useStyles2 } from '@grafana/ui';
+import type { JobSummary } from '@jobscope/contract';
+import { formatDuration } from '../../utils/format';
+import { ProgressBar } from './ProgressBar';
+import { StateBadge } from './StateBadge';
+import { TimeCell } from './TimeCell';
+
+export const JOB_COLUMNS = ['', 'State', 'Name', 'Queue', 'ID', 'Created', 'Started', 'Finished', 'Duration', 'Progress', 'Attempts', 'Worker'];
+
+interface Props {
+  job: JobSummary;
+  now: number;
+  expanded: boolean;
+  highlighted: boolean;
+  onToggle: () => void;
+}
+
+export function JobRow({ job, now, expanded, highlighted, onToggle }: Props) {
+  const styles = useStyles2(getStyles);
+  const rowRef = useRef<HTMLTableRowElement>(null);
+
+  // Scroll a highlighted job (from `&job=<id>`) into view once, when it first appears.
+  useEffect(() => {
+    if (highlighted) {
+      rowRef.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+    }
+  }, [highlighted]);
+
+  const toggle = onToggle;
+  return (
+    <>
+      <tr
+        ref={rowRef}
+        data-testid="job-row"
+        data-job-id={job.id}
+        data-queue={job.queue}
+        data-state={job.state}
+        data-highlighted={highlighted ? 'true' : undefined}
+        aria-expanded={expanded}
+        tabIndex={0}
+        className={cx(styles.row, highlighted && styles.highlighted)}
+        onClick={toggle}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            toggle();
+          }
+        }}
+      >
+        <td className={styles.chevron}>
+          <Icon name={expanded ? 'angle-down' : 'angle-right'} />
+        </td>
+        <td>
+          <StateBadge state={job.state} />
+        </td>
+        <td className={styles.name}>{job.name}</td>
+        <td>{job.queue}</td>
+        <td className={styles.mono}>{job.id}</td>
+        <td>
+          <TimeCell iso={job.createdAt} ms={job.createdAtMs} now={now} />
+        </td>
+        <td>
+          <TimeCell iso={job.startedAt} ms={job.startedAtMs} now={now} />
+        </td>
+        <td>
+          <TimeCell iso={job.finishedAt} ms={job.finishedAtMs} now={now} />
+        </td>
+        <td>{formatDuration(job.durationMs)}</td>
+        <td>
+          <ProgressBar progress={job.progress} />
+        </td>
+        <td>{job.attemptsMade}</td>
+        <td className={styles.mono}>{job.worker ?? '—'}</td>
+      </tr>
+      {expanded && (
+        <tr className={styles.detailsRow}>
+          <td colSpan={JOB_COLUMNS.length}>
+            <JobDetails job={job} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function JobDetails({ job }: { job: JobSummary }) {
+  const styles = useStyles2(getStyles);
+  const blocks: Array<[string, string | null]> = [
+    ['Result', job.result],
+    ['Error', job.error],
+    ['Traceback', job.traceback],
+  ];
+  const shown = blocks.filter(([, text]) => text);
+  return (
+    <div data-testid="job-details" className={styles.details}>
+      {shown.length === 0 && <span className={styles.muted}>No result or error recorded for this job yet.</span>}
+      {shown.map(([label, text]) => (
+        <div key={label}>
+          <div className={styles.label}>{label}</div>
+          <pre className={styles.pre}>{text}</pre>
+        </div>
+      ))}
+      {job.state === 'DELAYED' && job.dueAt && <div className={styles.muted}>Due at {new Date(job.dueAt).toLocaleString()}</div>}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  row: css({
+    cursor: 'pointer',
+    '&:hover': { background: theme.colors.action.hover },
+    '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}`, outlineOffset: -2 },
+  }),
+  highlighted: css({
+    background: theme.colors.action.selected,
+    boxShadow: `inset 3px 0 0 ${theme.colors.primary.main}`,
+  }),
+  chevron: css({ width: theme.spacing(3), color: theme.colors.text.secondary }),
+  name: css({ fontWeight: theme.typography.fontWeightMedium }),
+  mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
+  detailsRow: css({ background: theme.colors.background.secondary }),
+  details: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), padding: theme.spacing(1, 2) }),
+  label: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, marginBottom: theme.spacing(0.5) }),
+  pre: css({
+    margin: 0,
+    padding: theme.spacing(1),
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-word',
+    background: theme.colors.background.canvas,
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    fontFamily: theme.typography.fontFamilyMonospace,
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.primary,
+  }),
+  muted: css({ color: theme.colors.text.secondary }),
+});

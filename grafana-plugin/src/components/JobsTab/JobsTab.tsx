@@ -1,0 +1,71 @@
+import React, { useMemo, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Alert, EmptyState, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { useJobsFilter } from '../../hooks/useJobsFilter';
+import { useJobsStatus } from '../../hooks/useJobsStatus';
+import { canRunJobs } from '../../utils/roles';
+import { RunJobModal } from '../RunJobModal/RunJobModal';
+import { JobsTable } from './JobsTable';
+import { JobsToolbar } from './JobsToolbar';
+import { describeOutage, StatusBanner } from './StatusBanner';
+
+/** The Jobs tab: mounted only while the tab is active, so leaving the tab stops its single timer. */
+export function JobsTab() {
+  const styles = useStyles2(getStyles);
+  const [filter, setFilter] = useJobsFilter();
+  const [paused, setPaused] = useState(false);
+  const [runOpen, setRunOpen] = useState(false);
+  const status = useJobsStatus({ queue: filter.queue, state: filter.state, enabled: true, paused });
+  const { data, error, updatedAt, now } = status;
+
+  const outage = describeOutage(data, error);
+  const stale = data !== null && outage !== null;
+  const queues = useMemo(() => (data?.queues ?? []).map((q) => q.name).sort(), [data]);
+  const updatedText = updatedAt === null ? null : `updated ${Math.max(0, Math.floor((now - updatedAt) / 1000))} s ago`;
+  const highlightedMissing = filter.job !== undefined && data !== null && !data.jobs.some((j) => j.id === filter.job);
+
+  return (
+    <div>
+      <JobsToolbar
+        filter={filter}
+        queues={queues}
+        onFilterChange={setFilter}
+        paused={paused}
+        onTogglePause={() => setPaused((p) => !p)}
+        onRefresh={status.refresh}
+        refreshing={status.inFlight}
+        updatedText={updatedText}
+        stale={stale}
+        canRun={canRunJobs()}
+        onRunJob={() => setRunOpen(true)}
+      />
+      <StatusBanner outage={outage} />
+      {status.loading && data === null && !error && <LoadingPlaceholder text="Loading jobs…" />}
+      {highlightedMissing && (
+        <Alert severity="info" title={`Job ${filter.job} is not in the current list`}>
+          It may have been removed, or it is beyond the newest jobs shown for this filter.
+        </Alert>
+      )}
+      {data !== null && data.jobs.length === 0 && (
+        <div data-testid="jobs-empty" className={styles.empty}>
+          <EmptyState variant="not-found" message={filter.queue || filter.state ? 'No jobs match this filter' : 'No jobs yet'}>
+            {filter.queue || filter.state
+              ? 'Clear the queue or state filter to see all jobs.'
+              : 'Jobs appear here as soon as a producer adds them to a BullMQ queue.'}
+          </EmptyState>
+        </div>
+      )}
+      {data !== null && data.jobs.length > 0 && (
+        <JobsTable jobs={data.jobs} now={now} highlightedId={filter.job} stale={stale} />
+      )}
+      {runOpen && (
+        <RunJobModal queues={queues} defaultQueue={filter.queue} onDismiss={() => setRunOpen(false)} />
+      )}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  empty: css({ marginTop: theme.spacing(2) }),
+});

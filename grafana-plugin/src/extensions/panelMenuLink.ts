@@ -1,0 +1,84 @@
+import {
+  PluginExtensionPoints,
+  type PluginExtensionAddedLinkConfig,
+  type PluginExtensionPanelContext,
+} from '@grafana/data';
+import { getTemplateSrv } from '@grafana/runtime';
+// Deep import: module.js is loaded at Grafana start for the link, and the contract's index pulls in zod.
+import { jobsTabUrl } from '@jobscope/contract/src/routes';
+
+export const PANEL_MENU_LINK = {
+  title: 'Show jobs in jobscope',
+  description: "Open jobscope's Jobs tab, filtered by this panel's queue when it has one",
+  targets: [PluginExtensionPoints.DashboardPanelMenu],
+  path: jobsTabUrl(),
+} as const;
+
+const QUEUE_MATCHER = /\bqueue\s*=\s*"([^"]+)"/g;
+
+/** A usable queue name: set, not an unresolved variable, and valid for BullMQ (no `:`). */
+function usable(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && !value.includes('$') && !value.includes(':') && !value.includes(',');
+}
+
+function single(values: Iterable<string>): string | undefined {
+  const distinct = new Set(values);
+  return distinct.size === 1 ? [...distinct][0] : undefined;
+}
+
+/**
+ * The queue a panel is about, first match wins:
+ * 1. `scopedVars.queue` (a panel repeated by a `queue` variable);
+ * 2. a `queue` label shared by all series of the panel's data (e.g. `bullmq_job_count{queue="email"}` results);
+ * 3. a `queue="…"` matcher shared by all the panel's query expressions;
+ * 4. the dashboard's `queue` template variable, when it has exactly one value (not All, not several).
+ * Otherwise none: the link opens the unfiltered Jobs tab.
+ */
+export function queueOfPanel(ctx: PluginExtensionPanelContext | undefined): string | undefined {
+  if (!ctx) {
+    return undefined;
+  }
+  const scoped = ctx.scopedVars?.queue?.value;
+  if (usable(scoped)) {
+    return scoped;
+  }
+
+  const labelled = (ctx.data?.series ?? []).flatMap((frame) =>
+    frame.fields.map((field) => field.labels?.queue).filter(usable)
+  );
+  const fromLabels = single(labelled);
+  if (fromLabels) {
+    return fromLabels;
+  }
+
+  const matched = (ctx.targets ?? []).flatMap((target) => {
+    const expr = (target as { expr?: unknown }).expr;
+    return typeof expr === 'string' ? [...expr.matchAll(QUEUE_MATCHER)].map((m) => m[1]).filter(usable) : [];
+  });
+  const fromTargets = single(matched);
+  if (fromTargets) {
+    return fromTargets;
+  }
+
+  try {
+    const value = getTemplateSrv().replace('${queue:csv}', ctx.scopedVars);
+    if (value !== '${queue:csv}' && usable(value)) {
+      return value;
+    }
+  } catch {
+    // no template service (outside a dashboard): no variable to read
+  }
+  return undefined;
+}
+
+export const panelMenuLinkConfig: PluginExtensionAddedLinkConfig<PluginExtensionPanelContext> = {
+  title: PANEL_MENU_LINK.title,
+  description: PANEL_MENU_LINK.description,
+  targets: [...PANEL_MENU_LINK.targets],
+  path: PANEL_MENU_LINK.path,
+  icon: 'list-ul',
+  configure: (ctx) => {
+    const queue = queueOfPanel(ctx);
+    return queue ? { path: jobsTabUrl({ queue }) } : {};
+  },
+};

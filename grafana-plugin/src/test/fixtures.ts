@@ -1,0 +1,66 @@
+import { emptyStateCounts, type JobSummary, type QueueSummary, type StatusResponse } from '@jobscope/contract';
+
+const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
+
+export function makeJob(overrides: Partial<JobSummary> = {}): JobSummary {
+  return {
+    id: '1',
+    queue: 'email',
+    source: 'bullmq',
+    name: 'send-welcome',
+    state: 'SUCCESS',
+    nativeState: 'completed',
+    createdAt: new Date(T0).toISOString(),
+    createdAtMs: T0,
+    startedAt: new Date(T0 + 1000).toISOString(),
+    startedAtMs: T0 + 1000,
+    finishedAt: new Date(T0 + 3500).toISOString(),
+    finishedAtMs: T0 + 3500,
+    dueAt: null,
+    dueAtMs: null,
+    durationMs: 2500,
+    progress: 100,
+    attemptsMade: 1,
+    priority: null,
+    worker: 'worker-a',
+    result: '{"sent":true}',
+    error: null,
+    traceback: null,
+    ...overrides,
+  };
+}
+
+export function makeQueue(overrides: Partial<QueueSummary> = {}): QueueSummary {
+  return {
+    name: 'email',
+    prefix: 'bull',
+    source: 'bullmq',
+    counts: { ...emptyStateCounts(), SUCCESS: 3, FAILURE: 1 },
+    nativeCounts: { active: 0, wait: 0, paused: 0, prioritized: 0, delayed: 0, 'waiting-children': 0, failed: 1, completed: 3 },
+    paused: false,
+    workers: 2,
+    version: 'bullmq:5.66.0',
+    ...overrides,
+  };
+}
+
+export function makeStatus(overrides: Partial<StatusResponse> = {}): StatusResponse {
+  return {
+    generatedAt: new Date(T0 + 5000).toISOString(),
+    generatedAtMs: T0 + 5000,
+    stale: false,
+    ageMs: 10,
+    limit: 100,
+    filter: { queue: null, state: null },
+    jobs: [
+      makeJob({ id: '7', state: 'RUNNING', nativeState: 'active', finishedAt: null, finishedAtMs: null, progress: { pct: 40 }, result: null }),
+      makeJob({ id: '3', state: 'FAILURE', nativeState: 'failed', result: null, error: 'boom', traceback: 'Error: boom\n    at work (worker.js:10:5)' }),
+      makeJob({ id: '1' }),
+    ],
+    queues: [makeQueue(), makeQueue({ name: 'reports', workers: 0, paused: true, counts: { ...emptyStateCounts(), PENDING: 5 } })],
+    workers: { status: 'ok', reason: null, items: [] },
+    redis: { ok: true, latencyMs: 1.25, error: null, version: '7.2.4' },
+    service: { name: 'jobscope', version: '0.1.0' },
+    ...overrides,
+  };
+}
