@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     }
     redis = await startPrivateRedis(binary);
     redisUrl = redis.url;
-    say(`no Redis answered; started a private redis-server at ${redisUrl} (removed on exit)`);
+    say(`no Redis answered; started a private redis-server at ${redisUrl} (data in ${redis.dir}, removed on exit)`);
   }
 
   const port = process.env.PORT ? Number(process.env.PORT) : (await portIsFree(8787)) ? 8787 : await freePort();

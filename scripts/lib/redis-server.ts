@@ -53,6 +53,8 @@ export function freePort(): Promise<number> {
 export interface PrivateRedis {
   url: string;
   port: number;
+  /** Data directory, removed by stop(). */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startPrivateRedis(binary: string): Promise<PrivateRedis> {
   return {
     url,
     port,
+    dir,
     async stop() {
       await stopProcess(child, 3000);
       fs.rmSync(dir, { recursive: true, force: true });
