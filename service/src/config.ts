@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envOverrides, envStatus, envThreshold, type HealthSettings } from './health/thresholds';
 
 const csv = z
   .string()
@@ -29,6 +30,22 @@ const EnvSchema = z.object({
     'must be 0 (off) or at least 1000'
   ),
   JOBSCOPE_QUEUES_PER_CALL: z.coerce.number().int().min(1).max(1000).default(50),
+  JOBSCOPE_STATS_TTL_MS: positiveMs('JOBSCOPE_STATS_TTL_MS', 1000),
+  JOBSCOPE_HEALTH_WINDOW_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(300_000),
+  JOBSCOPE_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(800),
+  JOBSCOPE_HEALTH_STALLED_CHECK_LIMIT: z.coerce.number().int().min(0).max(10_000).default(100),
+  JOBSCOPE_HEALTH_REDIS_LATENCY_WARN_MS: envThreshold(250),
+  JOBSCOPE_HEALTH_REDIS_LATENCY_FAIL_MS: envThreshold(null),
+  JOBSCOPE_HEALTH_FAILURES_WARN: envThreshold(1),
+  JOBSCOPE_HEALTH_FAILURES_FAIL: envThreshold(10),
+  JOBSCOPE_HEALTH_BACKLOG_WARN_MS: envThreshold(60_000),
+  JOBSCOPE_HEALTH_BACKLOG_FAIL_MS: envThreshold(300_000),
+  JOBSCOPE_HEALTH_NO_WORKERS_WARN_MS: envThreshold(0),
+  JOBSCOPE_HEALTH_NO_WORKERS_FAIL_MS: envThreshold(300_000),
+  JOBSCOPE_HEALTH_STALLED_WARN: envThreshold(1),
+  JOBSCOPE_HEALTH_STALLED_FAIL: envThreshold(null),
+  JOBSCOPE_HEALTH_PAUSED: envStatus('warn'),
+  JOBSCOPE_HEALTH_QUEUE_OVERRIDES: envOverrides,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +63,8 @@ export interface Config {
   /** Queues read by one Lua call; bounds how long one call blocks Redis. */
   queuesPerCall: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Thresholds and limits of /api/health, /readyz and /metrics (service/HEALTH.md). */
+  health: HealthSettings;
 }
 
 export class ConfigError extends Error {}
@@ -71,5 +90,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     discoveryIntervalMs: e.JOBSCOPE_DISCOVERY_INTERVAL_MS,
     queuesPerCall: e.JOBSCOPE_QUEUES_PER_CALL,
     logLevel: e.LOG_LEVEL,
+    health: {
+      windowMs: e.JOBSCOPE_HEALTH_WINDOW_MS,
+      timeoutMs: e.JOBSCOPE_HEALTH_TIMEOUT_MS,
+      statsTtlMs: e.JOBSCOPE_STATS_TTL_MS,
+      stalledCheckLimit: e.JOBSCOPE_HEALTH_STALLED_CHECK_LIMIT,
+      redisLatencyMs: { warn: e.JOBSCOPE_HEALTH_REDIS_LATENCY_WARN_MS, fail: e.JOBSCOPE_HEALTH_REDIS_LATENCY_FAIL_MS },
+      defaults: {
+        failures: { warn: e.JOBSCOPE_HEALTH_FAILURES_WARN, fail: e.JOBSCOPE_HEALTH_FAILURES_FAIL },
+        backlogAgeMs: { warn: e.JOBSCOPE_HEALTH_BACKLOG_WARN_MS, fail: e.JOBSCOPE_HEALTH_BACKLOG_FAIL_MS },
+        noWorkersMs: { warn: e.JOBSCOPE_HEALTH_NO_WORKERS_WARN_MS, fail: e.JOBSCOPE_HEALTH_NO_WORKERS_FAIL_MS },
+        stalled: { warn: e.JOBSCOPE_HEALTH_STALLED_WARN, fail: e.JOBSCOPE_HEALTH_STALLED_FAIL },
+        paused: e.JOBSCOPE_HEALTH_PAUSED,
+      },
+      overrides: e.JOBSCOPE_HEALTH_QUEUE_OVERRIDES,
+    },
   };
 }

@@ -7,6 +7,8 @@ import { RedisProbe } from './redis/probe';
 import { BullMQSource } from './sources/bullmq/bullmq-source';
 import { SnapshotService } from './snapshot/snapshot-service';
 import { createApp } from './app';
+import { StatsCache } from './health/stats-cache';
+import { createMetrics, type ServiceMetrics } from './metrics/metrics';
 
 export interface Service {
   app: Hono;
@@ -14,6 +16,8 @@ export interface Service {
   source: BullMQSource;
   snapshots: SnapshotService;
   probe: RedisProbe;
+  stats: StatsCache;
+  metrics: ServiceMetrics;
   close(): Promise<void>;
 }
 
@@ -30,13 +34,28 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   });
   await waitForReady(redis, 2000);
   await source.start(await probe.majorVersion());
-  const snapshots = new SnapshotService({ sources: [source], probe, ttlMs: config.snapshotTtlMs });
+  const stats = new StatsCache({
+    sources: [source],
+    probe,
+    ttlMs: config.health.statsTtlMs,
+    timeoutMs: config.health.timeoutMs,
+    windowMs: config.health.windowMs,
+    maxLockChecks: config.health.stalledCheckLimit,
+  });
+  const metrics = createMetrics({ stats, health: config.health });
+  const snapshots = new SnapshotService({
+    sources: [source],
+    probe,
+    ttlMs: config.snapshotTtlMs,
+    onBuilt: metrics.observeSnapshot,
+  });
   const app = createApp({
     logger,
     apiToken: config.apiToken,
     readToken: config.readToken,
     snapshots,
     writeSource: source,
+    alerting: { stats, settings: config.health, sources: [source], probe, metrics },
   });
   return {
     app,
@@ -44,6 +63,8 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
     source,
     snapshots,
     probe,
+    stats,
+    metrics,
     async close() {
       await source.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -2,6 +2,7 @@ import type {
   EnqueueResponse,
   JobState,
   JobSummary,
+  NativeCounts,
   ParsedEnqueueRequest,
   QueueSummary,
   WorkerInfo,
@@ -22,6 +23,38 @@ export interface JobSource {
   snapshot(request: SnapshotRequest): Promise<SourceSnapshot>;
   /** Adds a job; throws UnknownQueueError for a queue this source does not know. */
   enqueue(request: ParsedEnqueueRequest): Promise<EnqueueResponse>;
+  /** Per-queue numbers for health checks and /metrics, from O(1) reads per queue; read-only. */
+  queueStats(request: QueueStatsRequest): Promise<QueueStatsReport>;
+}
+
+export interface QueueStatsRequest {
+  /** "Recent" failures and completions are those finished after `now - windowMs`. */
+  windowMs: number;
+  now: number;
+  /** Most active jobs per queue whose lock is checked (bounds the cost of the stalled check). */
+  maxLockChecks: number;
+}
+
+export interface QueueStats {
+  source: string;
+  prefix: string;
+  name: string;
+  nativeCounts: NativeCounts;
+  paused: boolean;
+  /** Connected workers, or "unknown" where the Redis server forbids CLIENT LIST. */
+  workers: number | 'unknown';
+  /** Age of the oldest job waiting to run (wait list, legacy paused list, next prioritized job); 0 when none waits. */
+  oldestWaitingAgeMs: number;
+  recentFailures: number;
+  recentCompletions: number;
+  /** Active jobs whose lock is gone, among the `stalledChecked` checked. */
+  stalled: number;
+  stalledChecked: number;
+}
+
+export interface QueueStatsReport {
+  queues: QueueStats[];
+  workers: Omit<WorkersReport, 'items'>;
 }
 
 export interface QueueRef {

@@ -14,6 +14,8 @@ import {
   UnknownQueueError,
   type JobSource,
   type QueueRef,
+  type QueueStatsReport,
+  type QueueStatsRequest,
   type SnapshotRequest,
   type SourceSnapshot,
 } from '../source';
@@ -21,6 +23,7 @@ import { QueueRegistry, type DiscoveredQueue } from './discovery';
 import { QueueCache } from './queue-cache';
 import { compareRawJobs, defineSnapshotCommand, runSnapshot, type RawSnapshotJob } from './snapshot-script';
 import { toJobSummary } from './job-summary';
+import { defineQueueStatsCommand, readQueueStats } from './queue-stats';
 import { readWorkers } from './workers';
 
 export interface BullMQSourceOptions {
@@ -55,6 +58,7 @@ export class BullMQSource implements JobSource {
   /** `redisMajorVersion` picks the script variant (flags need Redis 7). */
   async start(redisMajorVersion = 7): Promise<void> {
     defineSnapshotCommand(this.client, redisMajorVersion);
+    defineQueueStatsCommand(this.client, redisMajorVersion);
     await this.registry.start();
   }
 
@@ -126,6 +130,15 @@ export class BullMQSource implements JobSource {
     const jobs = merged.slice(0, request.limit).map((raw) => toJobSummary(raw, raw.queue.name, this.id, now));
     // All queues even when filtered: the UI builds its queue picker from them.
     return { jobs, queues: summaries, workers };
+  }
+
+  queueStats(request: QueueStatsRequest): Promise<QueueStatsReport> {
+    return readQueueStats(
+      this.client,
+      this.registry.list(),
+      { source: this.id, prefixes: this.opts.prefixes, queuesPerCall: this.opts.queuesPerCall },
+      request
+    );
   }
 
   async enqueue(request: ParsedEnqueueRequest): Promise<EnqueueResponse> {

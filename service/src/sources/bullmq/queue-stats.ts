@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Redis from 'ioredis';
+import { NATIVE_STATES, type NativeCounts } from '@jobscope/contract';
+import type { QueueStats, QueueStatsReport, QueueStatsRequest } from '../source';
+import type { DiscoveredQueue } from './discovery';
+import { readWorkers } from './workers';
+
+const SCRIPT_WITH_SHEBANG = fs.readFileSync(path.join(__dirname, 'queue-stats.lua'), 'utf8');
+/** Redis < 7 does not know script flags; the script itself is the same. */
+const SCRIPT_PLAIN = SCRIPT_WITH_SHEBANG.replace(/^#!lua[^\n]*\n/, '');
+const COMMAND = 'jobscopeQueueStats';
+const ROW_LENGTH = 15;
+
+/** Registers the script on the client (EVALSHA with EVAL fallback, as ioredis does for defined commands). */
+export function defineQueueStatsCommand(client: Redis, redisMajorVersion: number): void {
+  client.defineCommand(COMMAND, { lua: redisMajorVersion >= 7 ? SCRIPT_WITH_SHEBANG : SCRIPT_PLAIN });
+}
+
+type Row = number[];
+
+async function runBatch(client: Redis, batch: DiscoveredQueue[], windowStart: number, maxLockChecks: number) {
+  const call = (client as unknown as Record<string, (...a: unknown[]) => Promise<Row[]>>)[COMMAND];
+  const rows = await call.call(
+    client,
+    batch.length,
+    ...batch.map((q) => `${q.prefix}:${q.name}:`),
+    Math.floor(windowStart),
+    Math.max(0, Math.floor(maxLockChecks))
+  );
+  return rows.map((row) => row.map(Number));
+}
+
+/** Age from a created timestamp; 0 when nothing waits, never negative when clocks disagree a little. */
+function ageMs(createdAt: number, now: number): number {
+  return createdAt > 0 ? Math.max(0, now - createdAt) : 0;
+}
+
+/**
+ * One read-only script call per batch of queues plus one CLIENT LIST for the workers of all queues, concurrently.
+ */
+export async function readQueueStats(
+  client: Redis,
+  queues: DiscoveredQueue[],
+  opts: { source: string; prefixes: string[]; queuesPerCall: number },
+  request: QueueStatsRequest
+): Promise<QueueStatsReport> {
+  const batches: DiscoveredQueue[][] = [];
+  for (let i = 0; i < queues.length; i += opts.queuesPerCall) {
+    batches.push(queues.slice(i, i + opts.queuesPerCall));
+  }
+  const windowStart = request.now - request.windowMs;
+  const [results, workers] = await Promise.all([
+    Promise.all(batches.map((batch) => runBatch(client, batch, windowStart, request.maxLockChecks))),
+    readWorkers(client, opts.prefixes),
+  ]);
+
+  const workerCount = new Map<string, number>();
+  for (const w of workers.items) {
+    const k = `${w.prefix}\u0000${w.queue}`;
+    workerCount.set(k, (workerCount.get(k) ?? 0) + 1);
+  }
+
+  const stats: QueueStats[] = [];
+  results.forEach((rows, b) => {
+    batches[b].forEach((q, i) => {
+      const row = rows[i];
+      if (!row || row.length < ROW_LENGTH) {
+        throw new Error(`queue stats script returned a malformed row for ${q.prefix}:${q.name}`);
+      }
+      const nativeCounts = Object.fromEntries(NATIVE_STATES.map((n, k) => [n, row[k]])) as NativeCounts;
+      stats.push({
+        source: opts.source,
+        prefix: q.prefix,
+        name: q.name,
+        nativeCounts,
+        paused: row[8] === 1,
+        workers: workers.status === 'ok' ? (workerCount.get(`${q.prefix}\u0000${q.name}`) ?? 0) : 'unknown',
+        oldestWaitingAgeMs: Math.max(ageMs(row[9], request.now), ageMs(row[14], request.now)),
+        recentFailures: row[10],
+        recentCompletions: row[11],
+        stalledChecked: row[12],
+        stalled: row[13],
+      });
+    });
+  });
+  return { queues: stats, workers: { status: workers.status, reason: workers.reason } };
+}
