@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { API_PATHS } from '@jobscope/contract';
+import { readText, readYaml, repoPath } from './repo';
+import { describeWithTool } from './tools';
+
+interface ScrapeConfig {
+  job_name: string;
+  metrics_path: string;
+  authorization?: { type: string; credentials_file: string };
+  static_configs: Array<{ targets: string[] }>;
+}
+interface PromConfig {
+  global: Record<string, string>;
+  scrape_configs: ScrapeConfig[];
+}
+
+const PLAIN = 'provisioning/prometheus/prometheus.yml';
+const WITH_TOKEN = 'provisioning/prometheus/prometheus-read-token.yml';
+const plain = readYaml<PromConfig>(PLAIN);
+const withToken = readYaml<PromConfig>(WITH_TOKEN);
+const compose = readYaml<{ services: Record<string, { environment?: Record<string, string> }> }>('docker-compose.yml');
+
+describe('Prometheus scrape config (static)', () => {
+  const job = plain.scrape_configs.find((s) => s.job_name === 'jobscope') as ScrapeConfig;
+
+  it(`scrapes the service's ${API_PATHS.metrics} at its compose name and port`, () => {
+    expect(job.metrics_path).toBe(API_PATHS.metrics);
+    const port = compose.services['jobscope-service'].environment?.PORT;
+    expect(job.static_configs[0].targets).toEqual([`jobscope-service:${port}`]);
+  });
+
+  it('the read-token variant differs only by a bearer token read from a file', () => {
+    const tokenJob = withToken.scrape_configs.find((s) => s.job_name === 'jobscope') as ScrapeConfig;
+    expect(tokenJob.authorization).toEqual({ type: 'Bearer', credentials_file: '/prometheus/jobscope-read-token' });
+    const { authorization: _dropped, ...rest } = tokenJob;
+    expect({ ...withToken, scrape_configs: [rest] }).toEqual(plain);
+  });
+
+  it('entrypoint.sh writes the token file the variant reads and selects the variant only with a token', () => {
+    const script = readText('provisioning/prometheus/entrypoint.sh');
+    expect(script).toContain('/prometheus/jobscope-read-token');
+    expect(script).toContain('/etc/prometheus/prometheus-read-token.yml');
+    expect(script).toContain('/etc/prometheus/prometheus.yml');
+    expect(script).toMatch(/if \[ -n "\$\{JOBSCOPE_READ_TOKEN:-\}" \]/);
+    const syntax = spawnSync('sh', ['-n', repoPath('provisioning/prometheus/entrypoint.sh')], { encoding: 'utf8' });
+    expect(syntax.stderr).toBe('');
+    expect(syntax.status).toBe(0);
+  });
+});
+
+describeWithTool('promtool', 'prometheus', 'promtool check config', (promtool) => {
+  const check = (file: string) => spawnSync(promtool, ['check', 'config', file], { encoding: 'utf8' });
+
+  it('accepts prometheus.yml', () => {
+    const r = check(repoPath(PLAIN));
+    expect(r.stdout + r.stderr).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts prometheus-read-token.yml (with its token file present)', () => {
+    // promtool stats credentials_file; point it at a temporary token file instead of the container path.
+    const dir = mkdtempSync(join(tmpdir(), 'jobscope-promtool-'));
+    try {
+      const tokenFile = join(dir, 'jobscope-read-token');
+      writeFileSync(tokenFile, 'read-token-for-promtool', { mode: 0o600 });
+      const copy = structuredClone(withToken);
+      (copy.scrape_configs[0].authorization as { credentials_file: string }).credentials_file = tokenFile;
+      const configFile = join(dir, 'prometheus.yml');
+      writeFileSync(configFile, stringify(copy));
+      const r = check(configFile);
+      expect(r.stdout + r.stderr).toContain('SUCCESS');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a broken config (the check can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jobscope-promtool-'));
+    try {
+      const configFile = join(dir, 'prometheus.yml');
+      writeFileSync(configFile, stringify({ ...plain, scrape_configs: [{ ...plain.scrape_configs[0], scrape_interval: 'soon' }] }));
+      expect(check(configFile).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

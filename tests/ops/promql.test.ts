@@ -1,0 +1,46 @@
+import { METRICS, METRIC_JOB_STATES } from '@jobscope/contract';
+import { metricNames, variableQueryMetrics } from './promql';
+import { dashboardExpressions, alertExpressions } from './sources';
+
+const KNOWN = new Set<string>(Object.values(METRICS));
+
+describe('PromQL metric-name extraction', () => {
+  it.each([
+    ['min(jobscope_redis_up) or on() vector(0)', ['jobscope_redis_up']],
+    ['sum by (prefix, queue) (bullmq_job_count{queue=~"$queue", state=~"waiting|paused"})', ['bullmq_job_count']],
+    ['rate(foo_total[5m]) / ignoring(x) group_left(y) bar offset 5m', ['bar', 'foo_total']],
+    ['a > 0 and on (prefix, queue) max by (prefix, queue) (b) == 0', ['a', 'b']],
+    ['histogram_quantile(0.9, sum by (le) (rate(x_bucket[$__rate_interval])))', ['x_bucket']],
+    ['clamp_min(sum(up{job="a b"}), 1e3)', ['up']],
+  ])('%s', (expr, names) => {
+    expect(metricNames(expr)).toEqual(names);
+  });
+
+  it('reads label_values() variable queries', () => {
+    expect(variableQueryMetrics('label_values(bullmq_job_count, queue)')).toEqual(['bullmq_job_count']);
+  });
+});
+
+describe('dashboards and alert rules use only contract metric names', () => {
+  const all = [...dashboardExpressions(), ...alertExpressions()];
+
+  it('finds the expressions (sanity: the walkers see every panel and rule)', () => {
+    expect(all.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(all.map((e) => [e.where, e.expr, e.isVariable] as const))('%s', (_where, expr, isVariable) => {
+    const names = isVariable ? variableQueryMetrics(expr) : metricNames(expr);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => !KNOWN.has(n))).toEqual([]);
+  });
+
+  it('the state label values used with bullmq_job_count are BullMQ exporter states', () => {
+    for (const { expr } of all) {
+      for (const m of expr.matchAll(/state\s*=~?\s*"([^"]+)"/g)) {
+        for (const s of m[1].split('|')) {
+          expect(METRIC_JOB_STATES).toContain(s);
+        }
+      }
+    }
+  });
+});
