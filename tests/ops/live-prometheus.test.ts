@@ -1,0 +1,157 @@
+/**
+ * The dashboard and alert queries against the real thing: a private redis-server with real BullMQ queues and a
+ * worker, the jobscope service (its real entry point), and Debian's Prometheus running the shipped scrape config.
+ * Every expression must parse in Prometheus, return series with the labels the links use, and the alert
+ * expressions must pick out exactly the queue that is in trouble.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { API_PATHS } from '@jobscope/contract';
+import { bullmqKit, type BullmqKit } from '../e2e/support/bullmq';
+import { waitUntil } from '../e2e/support/net';
+import { startPrivateRedis, type PrivateRedis } from '../e2e/support/redis-server';
+import { startService, type ServiceProcess } from '../e2e/support/service-process';
+import { startPrometheus, type PrometheusServer } from './prometheus-server';
+import { alertExpressions, alertRules, dashboardExpressions } from './sources';
+import { describeWithTool, toolState } from './tools';
+
+jest.setTimeout(120_000);
+
+const IDLE = 'ops-idle'; // jobs waiting, no worker: backlog grows, no-workers alert must fire
+const BUSY = 'ops-busy'; // a worker completes some jobs and fails others
+const QUEUES = [IDLE, BUSY];
+
+/** Grafana would substitute the variable; the test picks the busy queue (regex and exact matchers both match it). */
+const asGrafanaWould = (expr: string) => expr.replace(/\$\{queue\}|\$queue/g, BUSY);
+
+const redisTool = toolState('redis-server', 'redis-server');
+
+describeWithTool('prometheus', 'prometheus', 'dashboard and alert PromQL against a live service and Prometheus', (prometheusBin) => {
+  let logDir: string;
+  let redis: PrivateRedis;
+  let bull: BullmqKit;
+  let service: ServiceProcess;
+  let prom: PrometheusServer;
+  const prefix = `jobscope-test-ops-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    if (redisTool.kind !== 'present') {
+      throw new Error(`this suite needs ${redisTool.reason}`);
+    }
+    logDir = mkdtempSync(join(tmpdir(), 'jobscope-ops-live-'));
+    redis = await startPrivateRedis(logDir);
+    bull = bullmqKit(redis.url, prefix);
+    await bull.queue(IDLE).addBulk([1, 2, 3].map((n) => ({ name: 'idle', data: { n } })));
+    const worker = bull.worker(BUSY, async (job) => {
+      if (job.data.fail) {
+        throw new Error('planned failure');
+      }
+      return { ok: true };
+    });
+    await bull.queue(BUSY).addBulk([1, 2, 3, 4, 5].map((n) => ({ name: 'work', data: { n, fail: n <= 2 } })));
+    await waitUntil('the busy worker to finish its jobs', async () => {
+      const c = await bull.queue(BUSY).getJobCounts('completed', 'failed');
+      return c.completed === 3 && c.failed === 2;
+    }, 20_000);
+    expect(worker.isRunning()).toBe(true);
+
+    service = await startService({ redisUrl: redis.url, prefix, apiToken: 'ops-live-token-123', logDir, queues: QUEUES });
+    const hostPort = new URL(service.url).host;
+    prom = await startPrometheus(prometheusBin, hostPort);
+    await waitUntil('Prometheus to scrape both queues', async () => {
+      const r = await prom.query(`count by (queue) (bullmq_job_count{prefix="${prefix}"})`);
+      return r.length === QUEUES.length;
+    }, 30_000, 250);
+  });
+
+  afterAll(async () => {
+    await prom?.stop();
+    await service?.stop();
+    await bull?.close();
+    await redis?.dispose();
+    if (logDir) {
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  });
+
+  it(`the shipped scrape config reaches the service's ${API_PATHS.metrics}`, async () => {
+    const up = await prom.query('jobscope_redis_up');
+    expect(up.map((s) => s.value[1])).toEqual(['1']);
+  });
+
+  it('the queue variable lists the queues', async () => {
+    const values = await prom.labelValues('queue', 'bullmq_job_count');
+    expect(values.sort()).toEqual([...QUEUES].sort());
+  });
+
+  it.each(dashboardExpressions().filter((e) => !e.isVariable).map((e) => [e.where, e.expr] as const))(
+    'dashboard %s returns series carrying the queue label',
+    async (_where, expr) => {
+      const result = await prom.query(asGrafanaWould(expr));
+      expect(result.length).toBeGreaterThan(0);
+      if (/by\s*\([^)]*\bqueue\b/.test(expr)) {
+        for (const s of result) {
+          expect(s.metric.queue).toBe(BUSY);
+          expect(s.metric.prefix).toBe(prefix);
+        }
+      }
+    }
+  );
+
+  it('the per-state queries of "Jobs by state" add up to the BullMQ counts', async () => {
+    const panel = dashboardExpressions().filter((e) => e.where.includes('"Jobs by state"'));
+    const byState: Record<string, number> = {};
+    for (const { expr, where } of panel) {
+      const [series] = await prom.query(asGrafanaWould(expr));
+      byState[where.slice(-1)] = Number(series.value[1]);
+    }
+    // refIds A..F = RUNNING, PENDING, DELAYED, WAITING_CHILDREN, FAILURE, SUCCESS (dashboard generator order)
+    expect(byState).toEqual({ A: 0, B: 0, C: 0, D: 0, E: 2, F: 3 });
+  });
+
+  it('every alert expression parses and evaluates', async () => {
+    for (const { expr, where } of alertExpressions()) {
+      await expect(prom.query(expr).then(() => where)).resolves.toBe(where);
+    }
+  });
+
+  const ruleExpr = (uid: string) => {
+    const rule = alertRules().find((r) => r.rule.uid === uid)?.rule;
+    return String(rule?.data.find((q) => q.refId === 'A')?.model.expr);
+  };
+  const queuesOf = (series: Array<{ metric: Record<string, string> }>) => series.map((s) => s.metric.queue).sort();
+
+  it('no-workers alert: only the queue with waiting jobs and no worker', async () => {
+    const result = await prom.query(ruleExpr('jobscope-no-workers'));
+    expect(queuesOf(result)).toEqual([IDLE]);
+    expect(Number(result[0].value[1])).toBe(3);
+  });
+
+  it('failures alert: per-queue failure counts in the health window', async () => {
+    const result = await prom.query(ruleExpr('jobscope-queue-failures'));
+    expect(Object.fromEntries(result.map((s) => [s.metric.queue, Number(s.value[1])]))).toEqual({ [IDLE]: 0, [BUSY]: 2 });
+  });
+
+  it('backlog alert: the idle queue has the older backlog', async () => {
+    const result = await prom.query(ruleExpr('jobscope-backlog-age'));
+    const age = Object.fromEntries(result.map((s) => [s.metric.queue, Number(s.value[1])]));
+    expect(age[IDLE]).toBeGreaterThan(0);
+    expect(age[BUSY]).toBe(0);
+  });
+
+  it('redis-down alert: 1 while Redis answers, 0 once the service has no Redis', async () => {
+    const expr = ruleExpr('jobscope-redis-down');
+    expect((await prom.query(expr)).map((s) => s.value[1])).toEqual(['1']);
+    await redis.stop();
+    try {
+      await waitUntil('the Redis-down expression to read 0', async () => {
+        const r = await prom.query(expr);
+        return r.length === 1 && r[0].value[1] === '0';
+      }, 30_000, 250);
+    } finally {
+      await redis.start();
+    }
+  });
+});
