@@ -1,0 +1,154 @@
+import os from 'node:os';
+import type { BenchOptions } from './options';
+import type { StageResult, ViewResult } from './run-stage';
+
+export interface BuildFigures {
+  smallStageMs: number;
+  growMs: number;
+  hashesWritten: number;
+  hashesPerSecond: number;
+  jobsCheckedWithBullMQ: number;
+}
+
+export interface Target {
+  name: string;
+  goal: string;
+  value: number;
+  met: boolean;
+}
+
+export interface BenchResults {
+  finishedAt: string;
+  quick: boolean;
+  environment: { cpus: number; cpuModel: string; node: string; redisVersion: string; redis: 'private' | 'shared' };
+  options: Omit<BenchOptions, 'redisUrl' | 'cleanPrefix'>;
+  build: BuildFigures;
+  stages: StageResult[];
+  /** Headline figures: the default view ("all"), over HTTP. */
+  summary: {
+    p50SmallMs: number;
+    p50BigMs: number;
+    p99BigMs: number;
+    historyRatio: number;
+    naiveP50BigMs: number;
+    naiveOverOurs: number;
+    naiveOverOursInProcess: number;
+    redisCpuPerSnapshotMs: number;
+    replyBytes: number;
+    totalJobs: number;
+    allTopsSame: boolean;
+  };
+  targets: Target[];
+  totalSeconds: number;
+}
+
+const view = (stage: StageResult, name: string): ViewResult => {
+  const found = stage.views.find((v) => v.view === name);
+  if (!found) throw new Error(`no "${name}" view in stage ${stage.label}`);
+  return found;
+};
+
+export function summarize(stages: StageResult[]): Pick<BenchResults, 'summary' | 'targets'> {
+  const small = view(stages[0], 'all');
+  const big = view(stages[stages.length - 1], 'all');
+  const summary = {
+    p50SmallMs: small.http.latency.p50,
+    p50BigMs: big.http.latency.p50,
+    p99BigMs: big.http.latency.p99,
+    historyRatio: big.http.latency.p50 / small.http.latency.p50,
+    naiveP50BigMs: big.naive.latency.p50,
+    naiveOverOurs: big.naive.latency.p50 / big.http.latency.p50,
+    naiveOverOursInProcess: big.naive.latency.p50 / big.inProcess.latency.p50,
+    redisCpuPerSnapshotMs: big.http.redisCpuMs,
+    replyBytes: big.replyBytes,
+    totalJobs: stages[stages.length - 1].totalJobs,
+    allTopsSame: stages.every((s) => s.views.every((v) => v.sameTop)),
+  };
+  const targets: Target[] = [
+    { name: 'p50 at the big history (HTTP)', goal: '<= 2 ms', value: summary.p50BigMs, met: summary.p50BigMs <= 2 },
+    { name: 'p50 big / small history', goal: '<= 1.2', value: summary.historyRatio, met: summary.historyRatio <= 1.2 },
+    { name: 'naive p50 / ours p50', goal: '>= 30x', value: summary.naiveOverOurs, met: summary.naiveOverOurs >= 30 },
+  ];
+  return { summary, targets };
+}
+
+export function environment(redisVersion: string, isPrivate: boolean): BenchResults['environment'] {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    redisVersion,
+    redis: isPrivate ? 'private' : 'shared',
+  };
+}
+
+const ms = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const int = (n: number) => n.toLocaleString('en-US');
+
+/** One Markdown table (the README one) plus the targets and the setup line. */
+export function markdown(r: BenchResults): string {
+  const lines = [
+    `| History per queue | View | Jobs in Redis | jobscope p50 / p99 (HTTP) | in-process p50 | Redis CPU / req | Reply | naive BullMQ p50 / p99 | naive / jobscope | Same top 20 |`,
+    `|---|---|---|---|---|---|---|---|---|---|`,
+  ];
+  for (const s of r.stages) {
+    for (const v of s.views) {
+      lines.push(
+        `| ${int(s.completedPerQueue)} + ${int(s.failedPerQueue)} failed | ${v.view} | ${int(s.totalJobs)} | ` +
+          `${ms(v.http.latency.p50)} / ${ms(v.http.latency.p99)} ms | ${ms(v.inProcess.latency.p50)} ms | ` +
+          `${ms(v.http.redisCpuMs, 3)} ms | ${kb(v.replyBytes)} | ${ms(v.naive.latency.p50, 1)} / ${ms(v.naive.latency.p99, 1)} ms | ` +
+          `${ms(v.naive.latency.p50 / v.http.latency.p50, 0)}x | ${v.sameTop ? 'yes' : '**no**'} |`
+      );
+    }
+  }
+  lines.push('', '| Target | Goal | Measured | |', '|---|---|---|---|');
+  for (const t of r.targets) {
+    lines.push(`| ${t.name} | ${t.goal} | ${ms(t.value)} | ${t.met ? 'met' : '**missed**'} |`);
+  }
+  const o = r.options;
+  lines.push(
+    '',
+    `${o.queues} queues; per queue ${int(o.live.waiting)} waiting, ${int(o.live.prioritized)} prioritized, ${int(o.live.delayed)} delayed ` +
+      `(real \`Queue.add\`), ${o.live.workerQueues} queues with a real Worker holding ${o.live.concurrency} active job(s). ` +
+      `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}), snapshot cache TTL 0, limit 20. ` +
+      `${r.environment.cpus} CPUs (${r.environment.cpuModel}), Node ${r.environment.node}, Redis ${r.environment.redisVersion} ` +
+      `(${r.environment.redis}), ${r.finishedAt.slice(0, 10)}. Build: ${int(r.build.hashesWritten)} job hashes at ` +
+      `${int(Math.round(r.build.hashesPerSecond))}/s.`
+  );
+  return lines.join('\n');
+}
+
+/** Compact console table. */
+export function consoleTable(r: BenchResults): string {
+  const rows = [['stage', 'view', 'jobs', 'p50', 'p99', 'in-proc', 'redisCPU', 'reply', 'naive p50', 'ratio', 'top20']];
+  for (const s of r.stages) {
+    for (const v of s.views) {
+      rows.push([
+        s.label, v.view, int(s.totalJobs), ms(v.http.latency.p50), ms(v.http.latency.p99), ms(v.inProcess.latency.p50),
+        ms(v.http.redisCpuMs, 3), kb(v.replyBytes), ms(v.naive.latency.p50, 1), `${ms(v.naive.latency.p50 / v.http.latency.p50, 0)}x`,
+        v.sameTop ? 'same' : 'DIFF',
+      ]);
+    }
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const out = rows.map((row) => row.map((cell, c) => cell.padStart(widths[c])).join('  '));
+  out.push('');
+  for (const t of r.targets) {
+    out.push(`${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${ms(t.value)} (goal ${t.goal})`);
+  }
+  return out.join('\n');
+}
+
+/** Lines describing how the two approaches' top jobs differ, for the report. */
+export function topDifferences(r: BenchResults): string[] {
+  const out: string[] = [];
+  for (const s of r.stages) {
+    for (const v of s.views) {
+      if (!v.sameTop) {
+        out.push(`${s.label} ${v.view}: jobscope [${v.ourTop.join(' ')}] vs naive [${v.naiveTop.join(' ')}]`);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+import type Redis from 'ioredis';
+import { API_PATHS, type JobState, type StatusResponse } from '@jobscope/contract';
+import { KeepAliveClient, measureSequential, type Measurement } from './measure';
+import type { NaiveSnapshotter } from './naive-snapshot';
+import type { ServiceUnderTest } from './service-under-test';
+
+export type View = 'all' | Extract<JobState, 'SUCCESS' | 'FAILURE'>;
+export const VIEWS: View[] = ['all', 'SUCCESS', 'FAILURE'];
+const LIMIT = 20;
+
+export interface ViewResult {
+  view: View;
+  /** The route over HTTP (keep-alive, loopback): the headline figure. */
+  http: Measurement;
+  /** `snapshots.get()` called in-process: the same work without HTTP and JSON. */
+  inProcess: Measurement;
+  naive: Measurement;
+  replyBytes: number;
+  naiveReplyBytes: number;
+  ourTop: string[];
+  naiveTop: string[];
+  sameTop: boolean;
+}
+
+export interface StageResult {
+  label: string;
+  completedPerQueue: number;
+  failedPerQueue: number;
+  /** Sum of every queue's counts as the route reports them. */
+  totalJobs: number;
+  naiveTotalJobs: number;
+  redisKeys: number;
+  redisUsedMemoryMb: number;
+  views: ViewResult[];
+}
+
+export interface StageArgs {
+  label: string;
+  completedPerQueue: number;
+  failedPerQueue: number;
+  sut: ServiceUnderTest;
+  naive: NaiveSnapshotter;
+  admin: Redis;
+  requests: number;
+  naiveRequests: number;
+  warmup: number;
+  log: (line: string) => void;
+}
+
+function viewUrl(base: string, view: View): string {
+  return `${base}${API_PATHS.status}?limit=${LIMIT}${view === 'all' ? '' : `&state=${view}`}`;
+}
+
+export async function runStage(args: StageArgs): Promise<StageResult> {
+  const client = new KeepAliveClient();
+  const views: ViewResult[] = [];
+  let totalJobs = 0;
+  let naiveTotalJobs = 0;
+  try {
+    for (const view of VIEWS) {
+      const url = viewUrl(args.sut.url, view);
+      const first = await client.get(url);
+      if (first.status !== 200) {
+        throw new Error(`GET ${url} answered ${first.status}: ${first.body.toString().slice(0, 300)}`);
+      }
+      const body = JSON.parse(first.body.toString()) as StatusResponse;
+      const ourTop = body.jobs.map((j) => `${j.queue}/${j.id}`);
+      totalJobs = body.queues.reduce((sum, q) => sum + Object.values(q.nativeCounts).reduce((a, b) => a + b, 0), 0);
+
+      const http = await measureSequential(args.requests, args.warmup, async () => {
+        const reply = await client.get(url);
+        if (reply.status !== 200) throw new Error(`GET ${url} answered ${reply.status}`);
+      }, args.admin);
+      const query = view === 'all' ? { limit: LIMIT } : { limit: LIMIT, state: view };
+      const inProcess = await measureSequential(Math.ceil(args.requests / 2), Math.ceil(args.warmup / 2), () =>
+        args.sut.service.snapshots.get(query), args.admin);
+
+      const naiveFirst = await args.naive.snapshot(LIMIT, view === 'all' ? undefined : view);
+      naiveTotalJobs = naiveFirst.totalJobs;
+      const naive = await measureSequential(args.naiveRequests, Math.min(3, args.warmup), () =>
+        args.naive.snapshot(LIMIT, view === 'all' ? undefined : view), args.admin);
+
+      const sameTop = ourTop.length === naiveFirst.ids.length && ourTop.every((id, i) => id === naiveFirst.ids[i]);
+      views.push({
+        view, http, inProcess, naive, replyBytes: first.body.length, naiveReplyBytes: naiveFirst.replyBytes,
+        ourTop, naiveTop: naiveFirst.ids, sameTop,
+      });
+      args.log(
+        `  ${args.label} ${view.padEnd(7)} ours p50 ${http.latency.p50.toFixed(2)} ms p99 ${http.latency.p99.toFixed(2)} ms` +
+          ` | naive p50 ${naive.latency.p50.toFixed(1)} ms | top-${LIMIT} ${sameTop ? 'same' : 'DIFFERENT'}`
+      );
+    }
+    const [keys, memory] = await Promise.all([args.admin.dbsize(), args.admin.info('memory')]);
+    const used = Number(/^used_memory:(\d+)/m.exec(memory)?.[1] ?? NaN);
+    return {
+      label: args.label,
+      completedPerQueue: args.completedPerQueue,
+      failedPerQueue: args.failedPerQueue,
+      totalJobs,
+      naiveTotalJobs,
+      redisKeys: keys,
+      redisUsedMemoryMb: used / 2 ** 20,
+      views,
+    };
+  } finally {
+    client.close();
+  }
+}
