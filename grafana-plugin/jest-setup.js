@@ -14,3 +14,17 @@ if (typeof global.MessageChannel === 'undefined') {
     }
   };
 }
+
+// Combobox measures option text on a canvas; jsdom has no canvas and the scaffold's stub returns undefined.
+HTMLCanvasElement.prototype.getContext = function getContext() {
+  return { font: '', measureText: (text) => ({ width: String(text).length * 7 }) };
+};
+
+// Floating UI (Combobox, Tooltip) observes element sizes.
+if (typeof global.ResizeObserver === 'undefined') {
+  global.ResizeObserver = class ResizeObserver {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+}

@@ -20,7 +20,13 @@ describe('api client', () => {
     const reply = await fetchStatus({ queue: 'email', state: 'FAILURE', limit: 50 });
     expect(reply.jobs).toHaveLength(3);
     expect(backend.calls).toEqual([
-      { url: STATUS_URL, method: 'GET', params: { limit: 50, queue: 'email', state: 'FAILURE' }, data: undefined, showErrorAlert: false },
+      {
+        url: STATUS_URL,
+        method: 'GET',
+        params: { limit: 50, queue: 'email', state: 'FAILURE' },
+        data: undefined,
+        showErrorAlert: false,
+      },
     ]);
   });
 
@@ -55,7 +61,11 @@ describe('api client', () => {
         ? { status: 201, data: { id: '42', queue: 'email', state: 'PENDING' } }
         : { status: 404, data: { error: { code: 'not_found', message: 'unknown queue "nope"' } } }
     ).install();
-    await expect(enqueueJob({ queue: 'email', name: 'send' })).resolves.toEqual({ id: '42', queue: 'email', state: 'PENDING' });
+    await expect(enqueueJob({ queue: 'email', name: 'send' })).resolves.toEqual({
+      id: '42',
+      queue: 'email',
+      state: 'PENDING',
+    });
     expect(backend.calls[0]).toMatchObject({ url: '/api/plugin-proxy/jobscope-jobs-app/api/jobs', method: 'POST' });
     const e = await failure(enqueueJob({ queue: 'nope', name: 'send' }));
     expect(e).toMatchObject({ kind: 'rejected', status: 404, message: 'unknown queue "nope"' });
@@ -63,6 +73,9 @@ describe('api client', () => {
 
   it('treats a 503 health document as a result (fail), not as an error', async () => {
     new FakeBackend(() => ({ status: 503, data: { status: 'fail', serviceId: 'jobscope', checks: {} } })).install();
-    await expect(fetchHealth()).resolves.toEqual({ httpStatus: 503, health: { status: 'fail', serviceId: 'jobscope', checks: {} } });
+    await expect(fetchHealth()).resolves.toEqual({
+      httpStatus: 503,
+      health: { status: 'fail', serviceId: 'jobscope', checks: {} },
+    });
   });
 });

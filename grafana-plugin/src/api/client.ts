@@ -45,7 +45,12 @@ export function toServiceError(e: unknown): ServiceError {
     const parsed = ErrorBodySchema.safeParse(e.data);
     const body = parsed.success ? parsed.data : null;
     if (status === null || UNREACHABLE_STATUSES.has(status)) {
-      return new ServiceError(`Jobs service unreachable${status ? ` (HTTP ${status})` : ''}`, 'unreachable', status, body);
+      return new ServiceError(
+        `Jobs service unreachable${status ? ` (HTTP ${status})` : ''}`,
+        'unreachable',
+        status,
+        body
+      );
     }
     if (status === 503 && body) {
       return new ServiceError(body.error.message, 'redis', status, body);
@@ -80,7 +85,8 @@ async function call<T>({ url, method = 'GET', params, data }: Call): Promise<{ d
 interface Schema<T> {
   safeParse(
     value: unknown
-  ): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+  ):
+    { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
 }
 
 /** Replies are checked against the contract so a mismatch shows as one clear error instead of a broken table. */
@@ -132,7 +138,11 @@ function looksLikeHealth(value: unknown): value is HealthResponse {
 export async function fetchHealth(): Promise<HealthResult> {
   try {
     const res = await lastValueFrom(
-      getBackendSrv().fetch<unknown>({ url: proxyUrl(API_PATHS.health), showErrorAlert: false, showSuccessAlert: false })
+      getBackendSrv().fetch<unknown>({
+        url: proxyUrl(API_PATHS.health),
+        showErrorAlert: false,
+        showSuccessAlert: false,
+      })
     );
     if (!looksLikeHealth(res.data)) {
       throw new ServiceError('The health reply is not a health document', 'rejected', res.status);

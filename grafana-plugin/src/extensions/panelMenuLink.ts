@@ -18,7 +18,13 @@ const QUEUE_MATCHER = /\bqueue\s*=\s*"([^"]+)"/g;
 
 /** A usable queue name: set, not an unresolved variable, and valid for BullMQ (no `:`). */
 function usable(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '' && !value.includes('$') && !value.includes(':') && !value.includes(',');
+  return (
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    !value.includes('$') &&
+    !value.includes(':') &&
+    !value.includes(',')
+  );
 }
 
 function single(values: Iterable<string>): string | undefined {

@@ -92,9 +92,12 @@ describe('usePolling', () => {
 
   it('pause stops automatic runs but keeps the clock; resume runs at once', async () => {
     const task = jest.fn(() => Promise.resolve());
-    const { result, rerender } = renderHook(({ paused }) => usePolling(task, { intervalMs: 2000, enabled: true, paused }), {
-      initialProps: { paused: false },
-    });
+    const { result, rerender } = renderHook(
+      ({ paused }) => usePolling(task, { intervalMs: 2000, enabled: true, paused }),
+      {
+        initialProps: { paused: false },
+      }
+    );
     await act(async () => {});
     rerender({ paused: true });
     const before = result.current.now;

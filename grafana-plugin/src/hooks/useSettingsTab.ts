@@ -29,16 +29,26 @@ function storeTab(tab: SettingsTab): void {
 
 /**
  * Active Settings tab: `?tab=` when present (an unknown value falls back to General), else the last tab used in this
- * browser session, else General. Switching pushes a history entry, so back/forward switch tabs.
+ * browser session, else General; the URL is then rewritten to name it. Switching pushes a history entry, so back/forward
+ * switch tabs.
  */
 export function useSettingsTab(): [SettingsTab, (tab: SettingsTab) => void] {
   const [params] = useSearchParams();
   const fromUrl = params.get('tab');
-  const tab: SettingsTab = fromUrl !== null ? (isSettingsTab(fromUrl) ? fromUrl : DEFAULT_TAB) : (storedTab() ?? DEFAULT_TAB);
+  const tab: SettingsTab =
+    fromUrl !== null ? (isSettingsTab(fromUrl) ? fromUrl : DEFAULT_TAB) : (storedTab() ?? DEFAULT_TAB);
 
   useEffect(() => {
     storeTab(tab);
   }, [tab]);
+
+  // Make the resolved tab explicit in the URL (replacing, not pushing) so back/forward return to the right tab.
+  const explicit = fromUrl === tab;
+  useEffect(() => {
+    if (!explicit) {
+      locationService.partial({ tab }, true);
+    }
+  }, [explicit, tab]);
 
   const setTab = useCallback((next: SettingsTab) => {
     storeTab(next);

@@ -37,9 +37,19 @@ export class FakeBackend {
           if ('networkError' in reply) {
             subscriber.error({ status: -1, data: undefined, statusText: 'Failed to fetch', config: opts });
           } else if (reply.status >= 400) {
-            subscriber.error({ status: reply.status, data: reply.data, statusText: `HTTP ${reply.status}`, config: opts });
+            subscriber.error({
+              status: reply.status,
+              data: reply.data,
+              statusText: `HTTP ${reply.status}`,
+              config: opts,
+            });
           } else {
-            subscriber.next({ data: reply.data as T, status: reply.status, ok: true, config: opts } as FetchResponse<T>);
+            subscriber.next({
+              data: reply.data as T,
+              status: reply.status,
+              ok: true,
+              config: opts,
+            } as FetchResponse<T>);
             subscriber.complete();
           }
         };

@@ -13,7 +13,9 @@ export function trackIntervals(): { live: () => number; created: () => number; r
     created++;
     return id;
   }) as typeof setInterval);
-  const clearSpy = jest.spyOn(globalThis, 'clearInterval').mockImplementation(((id?: Parameters<typeof clearInterval>[0]) => {
+  const clearSpy = jest.spyOn(globalThis, 'clearInterval').mockImplementation(((
+    id?: Parameters<typeof clearInterval>[0]
+  ) => {
     live.delete(id);
     realClear(id);
   }) as typeof clearInterval);

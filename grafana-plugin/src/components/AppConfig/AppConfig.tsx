@@ -79,7 +79,11 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     } catch (e) {
       const err = toServiceError(e);
       const hint = err.status === 401 || err.status === 403 ? ' Check the API token.' : '';
-      setTestResult({ ok: false, title: err.kind === 'unreachable' ? 'Service unreachable' : 'Service error', detail: err.message + hint });
+      setTestResult({
+        ok: false,
+        title: err.kind === 'unreachable' ? 'Service unreachable' : 'Service error',
+        detail: err.message + hint,
+      });
     } finally {
       setTesting(false);
     }
@@ -138,7 +142,9 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
             Test connection
           </Button>
         </Stack>
-        <p className={styles.hint}>Test connection uses the saved settings (through Grafana&apos;s proxy): save first.</p>
+        <p className={styles.hint}>
+          Test connection uses the saved settings (through Grafana&apos;s proxy): save first.
+        </p>
         {testResult && (
           <div data-testid="config-test-result">
             <Alert severity={testResult.ok ? 'success' : 'error'} title={testResult.title}>
@@ -154,5 +160,9 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
 export default AppConfig;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  hint: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, marginTop: theme.spacing(1) }),
+  hint: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    marginTop: theme.spacing(1),
+  }),
 });

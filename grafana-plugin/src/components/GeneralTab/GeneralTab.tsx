@@ -38,10 +38,15 @@ export function GeneralTab({ serviceUrl }: Props) {
   const styles = useStyles2(getStyles);
   const status = useStatusSnapshot();
   const health = useHealth();
-  const bullmqVersions = [...new Set((status.data?.queues ?? []).map((q) => q.version).filter((v): v is string => !!v))];
+  const bullmqVersions = [
+    ...new Set((status.data?.queues ?? []).map((q) => q.version).filter((v): v is string => !!v)),
+  ];
 
   const reachability = health.result ? (
-    <Badge color={HEALTH_BADGE[health.result.health.status]} text={`reachable, health ${health.result.health.status}`} />
+    <Badge
+      color={HEALTH_BADGE[health.result.health.status]}
+      text={`reachable, health ${health.result.health.status}`}
+    />
   ) : health.error ? (
     <Badge
       color="red"
@@ -66,7 +71,8 @@ export function GeneralTab({ serviceUrl }: Props) {
             <span className={styles.muted}>{status.error ? status.error.message : '—'}</span>
           ) : redis.ok ? (
             <>
-              <Badge color="green" text="up" /> latency {redis.latencyMs === null ? '—' : `${redis.latencyMs.toFixed(1)} ms`}
+              <Badge color="green" text="up" /> latency{' '}
+              {redis.latencyMs === null ? '—' : `${redis.latencyMs.toFixed(1)} ms`}
             </>
           ) : (
             <Badge color="red" text={`down${redis.error ? `: ${redis.error}` : ''}`} icon="exclamation-triangle" />

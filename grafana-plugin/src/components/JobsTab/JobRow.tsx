@@ -8,7 +8,20 @@ import { ProgressBar } from './ProgressBar';
 import { StateBadge } from './StateBadge';
 import { TimeCell } from './TimeCell';
 
-export const JOB_COLUMNS = ['', 'State', 'Name', 'Queue', 'ID', 'Created', 'Started', 'Finished', 'Duration', 'Progress', 'Attempts', 'Worker'];
+export const JOB_COLUMNS = [
+  '',
+  'State',
+  'Name',
+  'Queue',
+  'ID',
+  'Created',
+  'Started',
+  'Finished',
+  'Duration',
+  'Progress',
+  'Attempts',
+  'Worker',
+];
 
 interface Props {
   job: JobSummary;
@@ -103,7 +116,9 @@ function JobDetails({ job }: { job: JobSummary }) {
           <pre className={styles.pre}>{text}</pre>
         </div>
       ))}
-      {job.state === 'DELAYED' && job.dueAt && <div className={styles.muted}>Due at {new Date(job.dueAt).toLocaleString()}</div>}
+      {job.state === 'DELAYED' && job.dueAt && (
+        <div className={styles.muted}>Due at {new Date(job.dueAt).toLocaleString()}</div>
+      )}
     </div>
   );
 }
@@ -123,7 +138,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
   detailsRow: css({ background: theme.colors.background.secondary }),
   details: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), padding: theme.spacing(1, 2) }),
-  label: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, marginBottom: theme.spacing(0.5) }),
+  label: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    marginBottom: theme.spacing(0.5),
+  }),
   pre: css({
     margin: 0,
     padding: theme.spacing(1),

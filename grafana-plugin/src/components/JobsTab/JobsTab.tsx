@@ -49,7 +49,10 @@ export function JobsTab() {
       )}
       {data !== null && data.jobs.length === 0 && (
         <div data-testid="jobs-empty" className={styles.empty}>
-          <EmptyState variant="not-found" message={filter.queue || filter.state ? 'No jobs match this filter' : 'No jobs yet'}>
+          <EmptyState
+            variant="not-found"
+            message={filter.queue || filter.state ? 'No jobs match this filter' : 'No jobs yet'}
+          >
             {filter.queue || filter.state
               ? 'Clear the queue or state filter to see all jobs.'
               : 'Jobs appear here as soon as a producer adds them to a BullMQ queue.'}
@@ -59,9 +62,7 @@ export function JobsTab() {
       {data !== null && data.jobs.length > 0 && (
         <JobsTable jobs={data.jobs} now={now} highlightedId={filter.job} stale={stale} />
       )}
-      {runOpen && (
-        <RunJobModal queues={queues} defaultQueue={filter.queue} onDismiss={() => setRunOpen(false)} />
-      )}
+      {runOpen && <RunJobModal queues={queues} defaultQueue={filter.queue} onDismiss={() => setRunOpen(false)} />}
     </div>
   );
 }

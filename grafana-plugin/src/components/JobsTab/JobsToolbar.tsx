@@ -1,7 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Button, Combobox, type ComboboxOption, InlineField, useStyles2 } from '@grafana/ui';
+import { Button, Combobox, type ComboboxOption, useStyles2 } from '@grafana/ui';
 import { JOB_STATES } from '@jobscope/contract';
 import type { JobsFilter } from '../../hooks/useJobsFilter';
 
@@ -22,7 +22,19 @@ interface Props {
 const STATE_OPTIONS: Array<ComboboxOption<string>> = JOB_STATES.map((s) => ({ label: s, value: s }));
 
 export function JobsToolbar(props: Props) {
-  const { filter, queues, onFilterChange, paused, onTogglePause, onRefresh, refreshing, updatedText, stale, canRun, onRunJob } = props;
+  const {
+    filter,
+    queues,
+    onFilterChange,
+    paused,
+    onTogglePause,
+    onRefresh,
+    refreshing,
+    updatedText,
+    stale,
+    canRun,
+    onRunJob,
+  } = props;
   const styles = useStyles2(getStyles);
   // Keep a queue from the URL selectable even when the service does not list it (yet).
   const queueNames = filter.queue && !queues.includes(filter.queue) ? [filter.queue, ...queues] : queues;
@@ -30,30 +42,28 @@ export function JobsToolbar(props: Props) {
 
   return (
     <div className={styles.bar}>
-      <InlineField label="Queue" labelWidth={8}>
-        <Combobox
-          id="jobs-filter-queue"
-          aria-label="Filter by queue"
-          placeholder="All queues"
-          width={24}
-          options={queueOptions}
-          value={filter.queue ?? null}
-          isClearable
-          onChange={(o) => onFilterChange({ queue: o?.value ?? null, job: null })}
-        />
-      </InlineField>
-      <InlineField label="State" labelWidth={8}>
-        <Combobox
-          id="jobs-filter-state"
-          aria-label="Filter by state"
-          placeholder="All states"
-          width={24}
-          options={STATE_OPTIONS}
-          value={filter.state ?? null}
-          isClearable
-          onChange={(o) => onFilterChange({ state: o?.value ?? null, job: null })}
-        />
-      </InlineField>
+      {/* No <label>: the Run job modal owns the field labelled "Queue"; these are named by aria-label only. */}
+      <Combobox
+        id="jobs-filter-queue"
+        aria-label="Filter by queue"
+        placeholder="All queues"
+        prefixIcon="filter"
+        width={24}
+        options={queueOptions}
+        value={filter.queue ?? null}
+        isClearable
+        onChange={(o) => onFilterChange({ queue: o?.value ?? null, job: null })}
+      />
+      <Combobox
+        id="jobs-filter-state"
+        aria-label="Filter by state"
+        placeholder="All states"
+        width={24}
+        options={STATE_OPTIONS}
+        value={filter.state ?? null}
+        isClearable
+        onChange={(o) => onFilterChange({ state: o?.value ?? null, job: null })}
+      />
       <div className={styles.spacer} />
       {updatedText && (
         <span className={styles.updated} data-testid="jobs-updated">
@@ -81,7 +91,13 @@ export function JobsToolbar(props: Props) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  bar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1), marginBottom: theme.spacing(2) }),
+  bar: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(2),
+  }),
   spacer: css({ flex: 1 }),
   updated: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   stale: css({

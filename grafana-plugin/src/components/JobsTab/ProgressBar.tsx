@@ -12,7 +12,14 @@ export function ProgressBar({ progress }: { progress: unknown }) {
   }
   const rounded = Math.round(pct);
   return (
-    <div className={styles.wrap} role="progressbar" aria-valuenow={rounded} aria-valuemin={0} aria-valuemax={100} title={`${rounded}%`}>
+    <div
+      className={styles.wrap}
+      role="progressbar"
+      aria-valuenow={rounded}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      title={`${rounded}%`}
+    >
       <div className={styles.track}>
         <div className={styles.fill} style={{ width: `${pct}%` }} />
       </div>

@@ -17,8 +17,13 @@ export function describeOutage(data: StatusResponse | null, error: ServiceError 
     return { kind: 'redis', title: 'Redis unavailable', detail: error.message };
   }
   if (error) {
-    const hint = error.status === 401 || error.status === 403 ? ' Check the API token on the plugin configuration page.' : '';
-    return { kind: 'rejected', title: `Jobs service refused the request${error.status ? ` (HTTP ${error.status})` : ''}`, detail: error.message + hint };
+    const hint =
+      error.status === 401 || error.status === 403 ? ' Check the API token on the plugin configuration page.' : '';
+    return {
+      kind: 'rejected',
+      title: `Jobs service refused the request${error.status ? ` (HTTP ${error.status})` : ''}`,
+      detail: error.message + hint,
+    };
   }
   if (data && (data.stale || !data.redis.ok)) {
     return {
@@ -35,7 +40,11 @@ export function StatusBanner({ outage }: { outage: Outage }) {
     return null;
   }
   return (
-    <Alert data-testid="jobs-error-banner" severity={outage.kind === 'rejected' ? 'warning' : 'error'} title={outage.title}>
+    <Alert
+      data-testid="jobs-error-banner"
+      severity={outage.kind === 'rejected' ? 'warning' : 'error'}
+      title={outage.title}
+    >
       {outage.detail} {outage.kind !== 'rejected' && 'Polling continues; this clears when it recovers.'}
     </Alert>
   );

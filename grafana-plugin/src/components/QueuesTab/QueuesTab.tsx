@@ -68,7 +68,11 @@ function QueueRow({ queue }: { queue: QueueSummary }) {
       {JOB_STATES.map((s) => (
         <td key={s} className={styles.count}>
           {queue.counts[s] > 0 ? (
-            <TextLink href={jobsTabUrl({ queue: queue.name, state: s })} inline={false} aria-label={`${queue.name} ${s} jobs`}>
+            <TextLink
+              href={jobsTabUrl({ queue: queue.name, state: s })}
+              inline={false}
+              aria-label={`${queue.name} ${s} jobs`}
+            >
               {String(queue.counts[s])}
             </TextLink>
           ) : (
@@ -76,7 +80,9 @@ function QueueRow({ queue }: { queue: QueueSummary }) {
           )}
         </td>
       ))}
-      <td>{queue.paused ? <Badge color="orange" text="paused" icon="pause" /> : <Badge color="green" text="running" />}</td>
+      <td>
+        {queue.paused ? <Badge color="orange" text="paused" icon="pause" /> : <Badge color="green" text="running" />}
+      </td>
       <td>
         {queue.workers === 'unknown' ? (
           <span className={styles.muted} title="The Redis server does not allow CLIENT LIST">
@@ -106,7 +112,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
       whiteSpace: 'nowrap',
       verticalAlign: 'middle',
     },
-    th: { background: theme.colors.background.secondary, color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
+    th: {
+      background: theme.colors.background.secondary,
+      color: theme.colors.text.secondary,
+      fontWeight: theme.typography.fontWeightMedium,
+    },
   }),
   count: css({ fontVariantNumeric: 'tabular-nums' }),
   muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),

@@ -95,7 +95,12 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
             />
           </Field>
           <Field label="Job name" invalid={!!fieldErrors.name} error={fieldErrors.name}>
-            <Input id="run-job-name" value={form.name} onChange={(e) => set('name')(e.currentTarget.value)} placeholder="e.g. send-welcome-email" />
+            <Input
+              id="run-job-name"
+              value={form.name}
+              onChange={(e) => set('name')(e.currentTarget.value)}
+              placeholder="e.g. send-welcome-email"
+            />
           </Field>
           <Field label="Data (JSON)" invalid={!!fieldErrors.data} error={fieldErrors.data}>
             <TextArea
@@ -108,15 +113,30 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
           </Field>
           <Stack gap={2}>
             <Field label="Delay (ms)" invalid={!!fieldErrors.delay} error={fieldErrors.delay}>
-              <Input id="run-job-delay" inputMode="numeric" value={form.delay} onChange={(e) => set('delay')(e.currentTarget.value)} placeholder="0" />
+              <Input
+                id="run-job-delay"
+                inputMode="numeric"
+                value={form.delay}
+                onChange={(e) => set('delay')(e.currentTarget.value)}
+                placeholder="0"
+              />
             </Field>
             <Field label="Priority" invalid={!!fieldErrors.priority} error={fieldErrors.priority}>
-              <Input id="run-job-priority" inputMode="numeric" value={form.priority} onChange={(e) => set('priority')(e.currentTarget.value)} placeholder="none" />
+              <Input
+                id="run-job-priority"
+                inputMode="numeric"
+                value={form.priority}
+                onChange={(e) => set('priority')(e.currentTarget.value)}
+                placeholder="none"
+              />
             </Field>
           </Stack>
           {error && (
             <div data-testid="run-job-error">
-              <Alert severity="error" title={`The service refused the job${error.status ? ` (HTTP ${error.status})` : ''}`}>
+              <Alert
+                severity="error"
+                title={`The service refused the job${error.status ? ` (HTTP ${error.status})` : ''}`}
+              >
                 {error.message}
                 {error.body?.error.issues && (
                   <ul>

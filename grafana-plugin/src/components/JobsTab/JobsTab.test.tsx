@@ -1,0 +1,223 @@
+import React from 'react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { locationService } from '@grafana/runtime';
+import { FakeBackend, type FakeReply } from '../../test/fakeBackend';
+import { makeJob, makeStatus } from '../../test/fixtures';
+import { trackIntervals } from '../../test/intervals';
+import { currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
+import { JobsTab } from './JobsTab';
+
+const PAGE = '/a/jobscope-jobs-app/settings';
+
+async function settle() {
+  await act(async () => {});
+}
+
+async function tick(ms: number) {
+  await act(async () => {
+    await jest.advanceTimersByTimeAsync(ms);
+  });
+}
+
+async function renderJobs(query = '') {
+  act(() => locationService.push(`${PAGE}?tab=jobs${query}`));
+  const view = render(
+    <TestRouter>
+      <JobsTab />
+    </TestRouter>
+  );
+  await settle();
+  return view;
+}
+
+describe('JobsTab', () => {
+  let intervals: ReturnType<typeof trackIntervals>;
+  let reply: FakeReply;
+  let backend: FakeBackend;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    intervals = trackIntervals();
+    setUserRole('Viewer');
+    reply = { status: 200, data: makeStatus() };
+    backend = new FakeBackend(() => reply).install();
+  });
+  afterEach(() => {
+    intervals.restore();
+    jest.useRealTimers();
+  });
+
+  const statusCalls = () => backend.callsTo('/api/settings/jobs/status');
+
+  it('fetches at once and renders one row per job with the stable attributes', async () => {
+    await renderJobs();
+    expect(statusCalls()).toHaveLength(1);
+    const rows = screen.getAllByTestId('job-row');
+    expect(rows.map((r) => [r.dataset.jobId, r.dataset.queue, r.dataset.state])).toEqual([
+      ['7', 'email', 'RUNNING'],
+      ['3', 'email', 'FAILURE'],
+      ['1', 'email', 'SUCCESS'],
+    ]);
+    expect(within(rows[0]).getByText('RUNNING')).toBeInTheDocument();
+    expect(within(rows[0]).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '40');
+    expect(within(rows[2]).getByText('2.5 s')).toBeInTheDocument();
+    expect(within(rows[2]).getByText('worker-a')).toBeInTheDocument();
+    expect(rows[2].querySelector('time')).toHaveAttribute('title');
+  });
+
+  it('polls every 2 s and shows "updated N s ago"', async () => {
+    await renderJobs();
+    expect(screen.getByTestId('jobs-updated')).toHaveTextContent('updated 0 s ago');
+    await tick(2000);
+    expect(statusCalls()).toHaveLength(2);
+    reply = 'hang'; // the next poll never answers: the age grows
+    await tick(2000);
+    await tick(3000);
+    expect(screen.getByTestId('jobs-updated')).toHaveTextContent('updated 5 s ago');
+  });
+
+  it('a click toggles the row details with the result or the traceback', async () => {
+    await renderJobs();
+    const failed = screen.getAllByTestId('job-row')[1];
+    fireEvent.click(failed);
+    expect(screen.getByTestId('job-details')).toHaveTextContent('at work (worker.js:10:5)');
+    fireEvent.click(failed);
+    expect(screen.queryByTestId('job-details')).not.toBeInTheDocument();
+    fireEvent.click(screen.getAllByTestId('job-row')[2]);
+    expect(screen.getByTestId('job-details')).toHaveTextContent('{"sent":true}');
+  });
+
+  it('passes queue and state from the URL to the service, and highlights &job=', async () => {
+    await renderJobs('&queue=email&state=FAILURE&job=3');
+    expect(statusCalls()[0].params).toEqual({ limit: 100, queue: 'email', state: 'FAILURE' });
+    const highlighted = screen.getAllByTestId('job-row').filter((r) => r.dataset.highlighted === 'true');
+    expect(highlighted.map((r) => r.dataset.jobId)).toEqual(['3']);
+  });
+
+  it('refetches at once when the URL filter changes', async () => {
+    await renderJobs();
+    act(() => locationService.partial({ queue: 'reports' }));
+    await settle();
+    expect(statusCalls()).toHaveLength(2);
+    expect(statusCalls()[1].params).toMatchObject({ queue: 'reports' });
+    expect(intervals.live()).toBe(1);
+  });
+
+  it('manual Refresh works while auto-refresh runs, without a second timer', async () => {
+    await renderJobs();
+    expect(intervals.live()).toBe(1);
+    fireEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await settle();
+    expect(statusCalls()).toHaveLength(2);
+    expect(intervals.live()).toBe(1);
+    expect(intervals.created()).toBe(1);
+    await tick(2000);
+    expect(statusCalls()).toHaveLength(3);
+  });
+
+  it('Pause stops polling, Resume fetches and restarts it', async () => {
+    await renderJobs();
+    fireEvent.click(screen.getByRole('button', { name: /Pause/ }));
+    await tick(6000);
+    expect(statusCalls()).toHaveLength(1);
+    expect(screen.getByTestId('jobs-updated')).toHaveTextContent('updated 6 s ago');
+    fireEvent.click(screen.getByRole('button', { name: /Resume/ }));
+    await settle();
+    expect(statusCalls()).toHaveLength(2);
+    await tick(2000);
+    expect(statusCalls()).toHaveLength(3);
+  });
+
+  it('service unreachable: banner, last data kept and marked stale, polling continues, banner clears on recovery', async () => {
+    await renderJobs();
+    reply = { networkError: true };
+    await tick(2000);
+    expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent(/service unreachable/i);
+    expect(screen.getByTestId('jobs-stale')).toBeInTheDocument();
+    expect(screen.getAllByTestId('job-row')).toHaveLength(3);
+    reply = { status: 502, data: { message: 'Bad Gateway' } };
+    await tick(2000);
+    expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent(/service unreachable/i);
+    reply = { status: 200, data: makeStatus() };
+    await tick(2000);
+    expect(screen.queryByTestId('jobs-error-banner')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('jobs-stale')).not.toBeInTheDocument();
+    expect(statusCalls()).toHaveLength(4);
+  });
+
+  it('Redis down with a stale snapshot (200, stale) says Redis, not the service', async () => {
+    reply = {
+      status: 200,
+      data: makeStatus({
+        stale: true,
+        redis: { ok: false, latencyMs: null, error: 'connect ECONNREFUSED', version: null },
+      }),
+    };
+    await renderJobs();
+    expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent('Redis unavailable');
+    expect(screen.getByTestId('jobs-error-banner')).not.toHaveTextContent(/service unreachable/i);
+    expect(screen.getByTestId('jobs-stale')).toBeInTheDocument();
+  });
+
+  it('Redis down without a snapshot (503 ErrorBody) says Redis', async () => {
+    reply = { status: 503, data: { error: { code: 'redis_unavailable', message: 'Redis is not reachable' } } };
+    await renderJobs();
+    expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent('Redis unavailable');
+    expect(screen.queryAllByTestId('job-row')).toHaveLength(0);
+  });
+
+  it('shows an empty state when there are no jobs', async () => {
+    reply = { status: 200, data: makeStatus({ jobs: [] }) };
+    await renderJobs();
+    expect(screen.getByTestId('jobs-empty')).toBeInTheDocument();
+    expect(screen.queryAllByTestId('job-row')).toHaveLength(0);
+  });
+
+  it('unmount clears the timer and stops requests', async () => {
+    const view = await renderJobs();
+    view.unmount();
+    expect(intervals.live()).toBe(0);
+    await tick(10_000);
+    expect(statusCalls()).toHaveLength(1);
+  });
+
+  it('hidden document pauses polling', async () => {
+    await renderJobs();
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await tick(10_000);
+    expect(statusCalls()).toHaveLength(1);
+    expect(intervals.live()).toBe(0);
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await settle();
+    expect(statusCalls()).toHaveLength(2);
+  });
+
+  it('Viewer sees no Run job button; Editor, Admin and Grafana admins do', async () => {
+    const view = await renderJobs();
+    expect(screen.queryByRole('button', { name: /Run job/ })).not.toBeInTheDocument();
+    view.unmount();
+    for (const [role, admin] of [
+      ['Editor', false],
+      ['Admin', false],
+      ['Viewer', true],
+    ] as const) {
+      setUserRole(role, admin);
+      const v = await renderJobs();
+      expect(screen.getByRole('button', { name: /Run job/ })).toBeInTheDocument();
+      v.unmount();
+    }
+  });
+
+  it('keeps the job filter in the URL when a job is missing from the list', async () => {
+    reply = { status: 200, data: makeStatus({ jobs: [makeJob({ id: '1' })] }) };
+    await renderJobs('&job=99');
+    expect(screen.getByText('Job 99 is not in the current list')).toBeInTheDocument();
+    expect(currentSearch().get('job')).toBe('99');
+  });
+});

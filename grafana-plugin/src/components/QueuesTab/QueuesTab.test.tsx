@@ -1,0 +1,43 @@
+import React from 'react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { locationService } from '@grafana/runtime';
+import { FakeBackend } from '../../test/fakeBackend';
+import { makeStatus } from '../../test/fixtures';
+import { currentSearch, TestRouter } from '../../test/TestRouter';
+import { QueuesTab } from './QueuesTab';
+
+describe('QueuesTab', () => {
+  beforeEach(async () => {
+    new FakeBackend(() => ({ status: 200, data: makeStatus() })).install();
+    act(() => locationService.push('/a/jobscope-jobs-app/settings?tab=queues'));
+    render(
+      <TestRouter>
+        <QueuesTab />
+      </TestRouter>
+    );
+    await act(async () => {});
+  });
+
+  it('lists queues with counts by state, paused flag and workers', () => {
+    const rows = screen.getAllByTestId('queue-row');
+    expect(rows.map((r) => r.dataset.queue)).toEqual(['email', 'reports']);
+    const [email, reports] = rows;
+    expect(within(email).getByRole('link', { name: 'email SUCCESS jobs' })).toHaveTextContent('3');
+    expect(within(email).getByText('running')).toBeInTheDocument();
+    expect(within(email).getByText('2')).toBeInTheDocument();
+    expect(within(reports).getByText('paused')).toBeInTheDocument();
+    expect(within(reports).getByText('no workers')).toBeInTheDocument();
+  });
+
+  it('each queue links to the Jobs tab filtered by it', () => {
+    const email = screen.getAllByTestId('queue-row')[0];
+    const link = within(email).getByRole('link', { name: 'email' });
+    expect(link).toHaveAttribute('href', '/a/jobscope-jobs-app/settings?tab=jobs&queue=email');
+    fireEvent.click(link);
+    expect(Object.fromEntries(currentSearch())).toEqual({ tab: 'jobs', queue: 'email' });
+    expect(within(email).getByRole('link', { name: 'email FAILURE jobs' })).toHaveAttribute(
+      'href',
+      '/a/jobscope-jobs-app/settings?tab=jobs&queue=email&state=FAILURE'
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { PluginExtensionPoints, type PluginExtensionPanelContext } from '@grafana/data';
+import { plugin } from './module';
+import pluginJson from './plugin.json';
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getTemplateSrv: () => ({
+    replace: (target: string) => (target === '${queue:csv}' ? mockQueueVariable : target),
+  }),
+}));
+let mockQueueVariable = '${queue:csv}';
+
+function panelContext(overrides: Partial<PluginExtensionPanelContext> = {}): PluginExtensionPanelContext {
+  return {
+    pluginId: 'timeseries',
+    id: 4,
+    title: 'Jobs by state',
+    timeRange: { from: 'now-1h', to: 'now' },
+    timeZone: 'browser',
+    dashboard: { uid: 'jobscope-jobs-overview', title: 'Jobs overview', tags: [] },
+    targets: [],
+    ...overrides,
+  } as PluginExtensionPanelContext;
+}
+
+const link = () => {
+  expect(plugin.addedLinkConfigs).toHaveLength(1);
+  return plugin.addedLinkConfigs[0];
+};
+const configure = (ctx: PluginExtensionPanelContext) =>
+  (link().configure as (c: PluginExtensionPanelContext) => { path?: string } | undefined)(ctx);
+
+describe('panel-menu link', () => {
+  beforeEach(() => {
+    mockQueueVariable = '${queue:csv}';
+  });
+
+  it('matches plugin.json extensions.addedLinks (title, description, targets)', () => {
+    expect(pluginJson.extensions.addedLinks).toEqual([
+      { title: link().title, description: link().description, targets: link().targets },
+    ]);
+    expect(link().targets).toEqual([PluginExtensionPoints.DashboardPanelMenu]);
+    expect(PluginExtensionPoints.DashboardPanelMenu).toBe('grafana/dashboard/panel/menu');
+    expect(link().title.length).toBeGreaterThanOrEqual(10);
+    expect(link().path).toBe('/a/jobscope-jobs-app/settings?tab=jobs');
+  });
+
+  it('without a queue, keeps the unfiltered Jobs tab', () => {
+    expect(configure(panelContext())).toEqual({});
+  });
+
+  it('uses scopedVars.queue first', () => {
+    const ctx = panelContext({ scopedVars: { queue: { text: 'email', value: 'email' } } });
+    expect(configure(ctx)).toEqual({ path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=email' });
+  });
+
+  it('uses a queue label shared by all series of the panel data', () => {
+    const frame = (queue: string) => ({ fields: [{ name: 'Value', labels: { queue, state: 'failed' } }] });
+    const one = panelContext({ data: { series: [frame('reports'), frame('reports')] } as never });
+    expect(configure(one)).toEqual({ path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=reports' });
+    const two = panelContext({ data: { series: [frame('reports'), frame('email')] } as never });
+    expect(configure(two)).toEqual({});
+  });
+
+  it('reads a queue="…" matcher from the panel queries, but not an unresolved variable', () => {
+    const ctx = panelContext({
+      targets: [{ refId: 'A', expr: 'sum(bullmq_job_count{queue="email", state="failed"})' } as never],
+    });
+    expect(configure(ctx)).toEqual({ path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=email' });
+    const variable = panelContext({ targets: [{ refId: 'A', expr: 'bullmq_job_count{queue="$queue"}' } as never] });
+    expect(configure(variable)).toEqual({});
+  });
+
+  it('falls back to a single-valued queue template variable, not to All or several values', () => {
+    mockQueueVariable = 'billing';
+    expect(configure(panelContext())).toEqual({ path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=billing' });
+    mockQueueVariable = 'email,billing';
+    expect(configure(panelContext())).toEqual({});
+  });
+});
