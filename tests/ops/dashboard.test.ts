@@ -69,6 +69,21 @@ describe.each(found.map((d) => [d.file, d.dashboard] as const))('%s', (_file, da
     expect(q).toMatchObject({ type: 'query', multi: true, includeAll: true });
   });
 
+  it('stores Prometheus variable queries in the form the variable editor rebuilds them from', () => {
+    // Grafana turns {qryType: 1, metric, label} back into `label_values(metric,label)`; without metric/label it would
+    // send `label_values(undefined)` (migrateVariableEditorBackToVariableSupport in Grafana's Prometheus plugin).
+    for (const v of (dashboard.templating?.list ?? []).filter((x) => x.type === 'query')) {
+      const q = v.query as string | { qryType?: number; metric?: string; label?: string; query?: string };
+      if (typeof q === 'string') {
+        continue;
+      }
+      expect(q.qryType).toBe(1);
+      expect(q.label && q.metric).toBeTruthy();
+      expect(q.query).toBe(`label_values(${q.metric},${q.label})`);
+      expect(v.definition).toBe(q.query);
+    }
+  });
+
   it('gives every series grouped by queue a data link carrying that queue', () => {
     for (const p of queryPanels) {
       const perQueue = (p.targets ?? []).filter((t) => /by\s*\([^)]*\bqueue\b/.test(t.expr ?? ''));

@@ -45,6 +45,22 @@ describe('datasource provisioning', () => {
   });
 });
 
+describe('folders', () => {
+  it('dashboards and alert rules share the "Jobscope" folder, found by title (a folderUid would create a second one)', () => {
+    const providers = listFiles('provisioning/dashboards', /\.ya?ml$/).flatMap(
+      (f) => readYaml<{ providers: Array<{ folder?: string; folderUid?: string }> }>(f).providers
+    );
+    const ruleFolders = listFiles('provisioning/alerting', /\.ya?ml$/).flatMap((f) =>
+      (readYaml<{ groups?: Array<{ folder: string }> }>(f).groups ?? []).map((g) => g.folder)
+    );
+    expect(ruleFolders.length).toBeGreaterThan(0);
+    for (const p of providers) {
+      expect(p.folderUid).toBeUndefined();
+      expect(ruleFolders.every((f) => f === p.folder)).toBe(true);
+    }
+  });
+});
+
 describe('alert rules', () => {
   const rules = alertRules();
   const dashboardPanels = new Map(
