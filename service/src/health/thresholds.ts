@@ -86,7 +86,15 @@ export const envOverrides = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(QueueName, QueueOverrideSchema));
+  .pipe(z.record(z.string(), QueueOverrideSchema))
+  .superRefine((overrides, ctx) => {
+    for (const name of Object.keys(overrides)) {
+      const checked = QueueName.safeParse(name);
+      if (!checked.success) {
+        ctx.addIssue({ code: 'custom', message: `"${name}": ${checked.error.issues[0].message}` });
+      }
+    }
+  });
 
 function mergeLevel(base: Level, over: Partial<Level> | undefined): Level {
   return {
