@@ -27,8 +27,15 @@ function targetsOf(config: PluginExtensionAddedLinkConfig): string[] {
 
 export function resolveAddedLinks(plugin: AppPlugin, pluginId: string, extensionPointId: string, context: object): ResolvedLink[] {
   const links: ResolvedLink[] = [];
+  const declared = plugin.meta.extensions?.addedLinks ?? [];
   for (const config of plugin.addedLinkConfigs) {
     if (!targetsOf(config).includes(extensionPointId)) {
+      continue;
+    }
+    // Grafana ignores a link that plugin.json's extensions.addedLinks does not declare with the same title and target.
+    const listed = declared.some((d) => d.title === config.title && (Array.isArray(d.targets) ? d.targets : [d.targets]).includes(extensionPointId));
+    if (!listed) {
+      console.error(`[host] added link "${config.title}" is not declared in plugin.json extensions.addedLinks: ignored, as Grafana does`);
       continue;
     }
     const frozen = deepFreeze(structuredClone(context));

@@ -36,7 +36,11 @@ export function bullmqKit(redisUrl: string, prefix: string): BullmqKit {
       return w;
     },
     async close() {
-      const withTimeout = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+      const withTimeout = async (p: Promise<unknown>) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 3000)))]);
+        clearTimeout(timer);
+      };
       await Promise.all(workers.map((w) => withTimeout(w.close(true))));
       await Promise.all([...queues.values()].map((q) => withTimeout(q.close())));
       for (const c of connections) {

@@ -1,5 +1,6 @@
 // The jobscope service through its real entry point (service/src/main.ts), configured by environment variables.
 import path from 'node:path';
+import { API_PATHS } from '@jobscope/contract';
 import { REPO_ROOT } from '../server/paths';
 import { freePort, waitUntil } from './net';
 import { type Spawned, spawnLogged, tailOf } from './processes';
@@ -32,7 +33,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
     JOBSCOPE_PREFIXES: opts.prefix,
     JOBSCOPE_API_TOKEN: opts.apiToken,
     JOBSCOPE_SNAPSHOT_TTL_MS: '1000',
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: 'warn',
     ...(opts.queues ? { JOBSCOPE_QUEUES: opts.queues.join(',') } : {}),
     ...(opts.extraEnv ?? {}),
   };
@@ -47,7 +48,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
   });
   try {
     await Promise.race([
-      waitUntil(`the service at ${url}/readyz`, async () => (await fetch(`${url}/readyz`)).ok, 30_000, 150),
+      // Ready for these tests = it answers the status the plugin polls.
+      waitUntil(`the service at ${url}${API_PATHS.status}`, async () => (await fetch(`${url}${API_PATHS.status}`)).ok, 30_000, 150),
       exitedEarly,
     ]);
   } catch (e) {

@@ -1,0 +1,93 @@
+// Page-level helpers over the DOM hooks the plugin promises (data-testid, roles, labels).
+import type { Locator, Page } from 'playwright-core';
+import type { PreviewServer } from '../server/preview-server';
+
+/**
+ * The browser globals the tests read inside page.evaluate/waitForFunction (tests/ compiles without the DOM lib;
+ * these callbacks run in the page, so only a type is needed here).
+ */
+export interface PageGlobals {
+  __jobscopeHost?: {
+    ready: boolean;
+    error: string | null;
+    theme: string;
+    role: string;
+    errorAlerts: Array<{ url: string; status: number; message: string }>;
+    panelMenuLinks(context: object): Array<{ title: string; path: string }>;
+    openPanelMenuLink(context: object, index?: number): string;
+  };
+  __noReload?: boolean;
+  document: {
+    querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
+    body: object;
+  };
+  getComputedStyle(element: object): { backgroundColor: string };
+  fetch(url: string, init?: object): Promise<{ status: number; json(): Promise<unknown> }>;
+}
+
+export const settingsPath = (pluginId: string, query = '') => `/a/${pluginId}/settings${query}`;
+
+/** Opens a host URL and waits until the plugin is loaded (or fails with the host's error). */
+export async function openHost(page: Page, preview: PreviewServer, pathAndQuery: string): Promise<void> {
+  await page.goto(`${preview.url}${pathAndQuery}`);
+  await page.waitForFunction(
+    () => {
+      const h = (globalThis as unknown as PageGlobals).__jobscopeHost;
+      return !!h && (h.ready || !!h.error);
+    },
+    undefined,
+    { timeout: 30_000 }
+  );
+  const error = await page.evaluate(() => (globalThis as unknown as PageGlobals).__jobscopeHost?.error ?? null);
+  if (error) {
+    throw new Error(`the preview host failed to load the plugin: ${error}`);
+  }
+}
+
+export function tab(page: Page, name: 'General' | 'Jobs' | 'Queues'): Locator {
+  return page.getByRole('tab', { name, exact: false });
+}
+
+/** Waits until `name` is the selected tab (aria-selected, as Grafana's Tab renders it). */
+export async function selectedTab(page: Page, name: 'General' | 'Jobs' | 'Queues', timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    (n) =>
+      Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll('[role="tab"][aria-selected="true"]')).some((t) =>
+        (t.textContent ?? '').trim().startsWith(n)
+      ),
+    name,
+    { timeout }
+  );
+}
+
+/** Anything the Jobs tab renders once it has data, an empty list, or an error. */
+export function jobsContent(page: Page): Locator {
+  return page.locator('[data-testid="jobs-updated"], [data-testid="jobs-empty"], [data-testid="job-row"], [data-testid="jobs-error-banner"]').first();
+}
+
+export function jobRow(page: Page, id: string, state?: string): Locator {
+  return page.locator(`[data-testid="job-row"][data-job-id="${id}"]${state ? `[data-state="${state}"]` : ''}`);
+}
+
+export function urlTab(page: Page): string | null {
+  return new URL(page.url()).searchParams.get('tab');
+}
+
+/** The time a row first shows `state` (polls the DOM every 50 ms, without interacting). */
+export async function timeWhenRowState(page: Page, id: string, state: string, timeoutMs: number): Promise<number> {
+  await jobRow(page, id, state).waitFor({ state: 'attached', timeout: timeoutMs });
+  return Date.now();
+}
+
+/** Sets a marker on the page's window: it survives client-side navigation and disappears on a reload. */
+export async function markNoReload(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (globalThis as unknown as PageGlobals).__noReload = true;
+  });
+}
+
+export async function wasReloaded(page: Page): Promise<boolean> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__noReload !== true);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
