@@ -15,7 +15,7 @@ import { spawnLogged, tailOf, type Spawned } from '../e2e/support/processes';
 import { startPrivateRedis, type PrivateRedis } from '../e2e/support/redis-server';
 import { contextFiles, copyIntoImage, dockerignoreRules, isIgnored, parseDockerfile } from './docker-context';
 import { readText, readYaml } from './repo';
-import { toolState } from './tools';
+import { describeWithTools } from './tools';
 
 jest.setTimeout(240_000);
 
@@ -38,10 +38,7 @@ describe('.dockerignore matching', () => {
   });
 });
 
-const redisTool = toolState('redis-server', 'redis-server');
-const maybe = redisTool.kind === 'fail' || redisTool.kind === 'present' ? describe : describe.skip;
-
-maybe('the service image, assembled without Docker', () => {
+describeWithTools([['redis-server', 'redis-server']], 'the service image, assembled without Docker', () => {
   let imageDir: string;
   let logDir: string;
   let redis: PrivateRedis;
@@ -49,9 +46,6 @@ maybe('the service image, assembled without Docker', () => {
   const prefix = `jobscope-test-image-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    if (redisTool.kind !== 'present') {
-      throw new Error(`this suite needs ${redisTool.reason}`);
-    }
     imageDir = mkdtempSync(join(tmpdir(), 'jobscope-image-'));
     logDir = mkdtempSync(join(tmpdir(), 'jobscope-image-logs-'));
     copyIntoImage(df, contextFiles(rules), imageDir);

@@ -15,7 +15,7 @@ import { startPrivateRedis, type PrivateRedis } from '../e2e/support/redis-serve
 import { startService, type ServiceProcess } from '../e2e/support/service-process';
 import { startPrometheus, type PrometheusServer } from './prometheus-server';
 import { alertExpressions, alertRules, dashboardExpressions } from './sources';
-import { describeWithTool, toolState } from './tools';
+import { describeWithTools } from './tools';
 
 jest.setTimeout(120_000);
 
@@ -26,9 +26,7 @@ const QUEUES = [IDLE, BUSY];
 /** Grafana would substitute the variable; the test picks the busy queue (regex and exact matchers both match it). */
 const asGrafanaWould = (expr: string) => expr.replace(/\$\{queue\}|\$queue/g, BUSY);
 
-const redisTool = toolState('redis-server', 'redis-server');
-
-describeWithTool('prometheus', 'prometheus', 'dashboard and alert PromQL against a live service and Prometheus', (prometheusBin) => {
+describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server']], 'dashboard and alert PromQL against a live service and Prometheus', ([prometheusBin]) => {
   let logDir: string;
   let redis: PrivateRedis;
   let bull: BullmqKit;
@@ -37,9 +35,6 @@ describeWithTool('prometheus', 'prometheus', 'dashboard and alert PromQL against
   const prefix = `jobscope-test-ops-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    if (redisTool.kind !== 'present') {
-      throw new Error(`this suite needs ${redisTool.reason}`);
-    }
     logDir = mkdtempSync(join(tmpdir(), 'jobscope-ops-live-'));
     redis = await startPrivateRedis(logDir);
     bull = bullmqKit(redis.url, prefix);

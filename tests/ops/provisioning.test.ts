@@ -96,6 +96,18 @@ describe('alert rules', () => {
     for (const value of Object.values(rule.annotations ?? {})) {
       expect(value).not.toMatch(/\$\{/);
     }
+    // Alert templates: balanced actions, and only the variables Grafana provides to annotations.
+    for (const value of Object.values(rule.annotations ?? {})) {
+      expect(value.split('{{').length).toBe(value.split('}}').length);
+      for (const m of value.matchAll(/\$(\w+)/g)) {
+        expect(['labels', 'values', 'value']).toContain(m[1]);
+      }
+      for (const m of value.matchAll(/\$labels\.(\w+)/g)) {
+        const exprs = rule.data.map((q) => String(q.model.expr ?? '')).join(' ');
+        // a label used in a template must survive the query's aggregation
+        expect(exprs).toMatch(new RegExp(`by \\([^)]*\\b${m[1]}\\b`));
+      }
+    }
     const dashUid = rule.annotations?.__dashboardUid__;
     expect(dashboardPanels.get(String(dashUid))?.has(String(rule.annotations?.__panelId__))).toBe(true);
   });

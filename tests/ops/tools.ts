@@ -20,22 +20,31 @@ export function toolState(name: string, debianPackage: string): ToolState {
   return process.env.CI ? { kind: 'fail', reason } : { kind: 'skip', reason };
 }
 
-/** `describe` that runs when the tool is there, fails clearly in CI without it, and skips (with a message) otherwise. */
-export function describeWithTool(name: string, debianPackage: string, title: string, body: (toolPath: string) => void) {
-  const state = toolState(name, debianPackage);
-  if (state.kind === 'present') {
-    describe(title, () => body(state.path));
-  } else if (state.kind === 'fail') {
+/**
+ * `describe` that runs when every tool is there, fails clearly in CI without one, and skips (with a message)
+ * otherwise. The body gets the tools' paths in the order given.
+ */
+export function describeWithTools(tools: Array<[name: string, debianPackage: string]>, title: string, body: (paths: string[]) => void) {
+  const states = tools.map(([name, pkg]) => toolState(name, pkg));
+  const missing = states.filter((s): s is Exclude<ToolState, { kind: 'present' }> => s.kind !== 'present');
+  if (missing.length === 0) {
+    describe(title, () => body(states.map((s) => (s as { path: string }).path)));
+  } else if (missing.some((s) => s.kind === 'fail')) {
     describe(title, () => {
-      it(`needs ${name}`, () => {
-        throw new Error(`CI is set but ${state.reason}`);
+      it('needs its host tools', () => {
+        throw new Error(`CI is set but ${missing.map((s) => s.reason).join('; ')}`);
       });
     });
   } else {
+    const reason = missing.map((s) => s.reason).join('; ');
     // eslint-disable-next-line no-console
-    console.warn(`[ops tests] skipping "${title}": ${state.reason}`);
-    describe.skip(`${title} (skipped: ${state.reason})`, () => {
-      it('needs the tool', () => undefined);
+    console.warn(`[ops tests] skipping "${title}": ${reason}`);
+    describe.skip(`${title} (skipped: ${reason})`, () => {
+      it('needs its host tools', () => undefined);
     });
   }
+}
+
+export function describeWithTool(name: string, debianPackage: string, title: string, body: (toolPath: string) => void) {
+  describeWithTools([[name, debianPackage]], title, ([path]) => body(path));
 }
