@@ -1,4 +1,5 @@
 import { Queue, Worker, type Job } from 'bullmq';
+import Redis from 'ioredis';
 import { HEALTH_CONTENT_TYPE, type HealthResponse } from '@jobscope/contract';
 import { PrivateRedis } from './helpers/redis-server';
 import { testPrefix } from './helpers/prefix';
@@ -152,6 +153,30 @@ it('warns about an active job whose lock expired', async () => {
   const res = await waitFor('stalled', () => health('?queue=stuck'), (r) => check(r.body, 'queue/stuck:stalled')?.observedValue === 1);
   expect(check(res.body, 'queue/stuck:stalled')?.status).toBe('warn');
   expect(res.status).toBe(200);
+});
+
+it('answers 503 within 1 s while Redis accepts connections but does not answer', async () => {
+  const admin = new Redis(redis.connection);
+  try {
+    // CLIENT PAUSE holds every other client's commands: a hung server, as far as the service can tell.
+    await admin.call('CLIENT', 'PAUSE', '4000', 'ALL');
+    for (const path of ['/api/health', '/readyz']) {
+      const started = performance.now();
+      const res = await getJson(service, path);
+      expect({ path, status: res.status }).toEqual({ path, status: 503 });
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(res.body.checks['redis:responseTime'][0].status).toBe('fail');
+      expect(res.body.output).toContain('timed out');
+    }
+    const metrics = await service.app.request('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^jobscope_redis_up 0$/m);
+  } finally {
+    await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+    admin.disconnect();
+  }
+  // Other queues of this file still fail on purpose (failures, stalled); only Redis must be back.
+  await waitFor('Redis check passing after unpause', () => health(), (r) => check(r.body, 'redis:responseTime')?.status === 'pass');
 });
 
 it('answers 503 within 1 s while Redis is down and recovers on its own', async () => {
