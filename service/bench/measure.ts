@@ -33,10 +33,42 @@ export async function redisCpuSeconds(admin: Redis): Promise<number> {
   return read('used_cpu_user') + read('used_cpu_sys');
 }
 
+/** Per command: calls and Redis-side microseconds per timed call (INFO commandstats delta). */
+export type CommandCosts = Record<string, { callsPerRequest: number; usPerRequest: number }>;
+
 export interface Measurement {
   latency: LatencyStats;
   /** Redis CPU per call (ms), INFO cpu delta over the timed calls; includes other clients' load on a shared server. */
   redisCpuMs: number;
+  /**
+   * Where Redis spent its time, per call. Commands run inside a script are counted both on their own line and in
+   * the script's (evalsha) line, so the lines do not add up.
+   */
+  redisCommands: CommandCosts;
+}
+
+type CommandStats = Map<string, { calls: number; usec: number }>;
+
+async function commandStats(admin: Redis): Promise<CommandStats> {
+  const stats: CommandStats = new Map();
+  const info = await admin.info('commandstats');
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    stats.set(m[1], { calls: Number(m[2]), usec: Number(m[3]) });
+  }
+  return stats;
+}
+
+function commandDelta(before: CommandStats, after: CommandStats, n: number): CommandCosts {
+  const out: CommandCosts = {};
+  const rows = [...after].map(([name, a]) => {
+    const b = before.get(name) ?? { calls: 0, usec: 0 };
+    return { name, calls: a.calls - b.calls, usec: a.usec - b.usec };
+  });
+  rows.sort((x, y) => y.usec - x.usec);
+  for (const r of rows.filter((r) => r.calls > 0 && r.name !== 'info').slice(0, 8)) {
+    out[r.name] = { callsPerRequest: r.calls / n, usPerRequest: r.usec / n };
+  }
+  return out;
 }
 
 /** `warmup` untimed calls, then `n` sequential timed ones. */
@@ -45,6 +77,7 @@ export async function measureSequential(n: number, warmup: number, call: () => P
     await call();
   }
   const samples: number[] = [];
+  const commandsBefore = await commandStats(admin);
   const cpuBefore = await redisCpuSeconds(admin);
   for (let i = 0; i < n; i++) {
     const started = performance.now();
@@ -52,7 +85,12 @@ export async function measureSequential(n: number, warmup: number, call: () => P
     samples.push(performance.now() - started);
   }
   const cpuAfter = await redisCpuSeconds(admin);
-  return { latency: latencyStats(samples), redisCpuMs: ((cpuAfter - cpuBefore) * 1000) / Math.max(1, n) };
+  const commandsAfter = await commandStats(admin);
+  return {
+    latency: latencyStats(samples),
+    redisCpuMs: ((cpuAfter - cpuBefore) * 1000) / Math.max(1, n),
+    redisCommands: commandDelta(commandsBefore, commandsAfter, Math.max(1, n)),
+  };
 }
 
 export interface HttpReply {

@@ -63,9 +63,12 @@ export class OptionsError extends Error {}
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string | true>();
+  const known = new Set(['quick', 'private', 'help', 'clean', ...Object.values(NAMES).map(([flag]) => flag)]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) throw new OptionsError(`unexpected argument "${arg}"`);
+    if (!arg.startsWith('--')) throw new OptionsError(`unexpected argument "${arg}"\n${USAGE}`);
+    const name = arg.slice(2).split('=')[0];
+    if (!known.has(name)) throw new OptionsError(`unknown option --${name}\n${USAGE}`);
     const eq = arg.indexOf('=');
     if (eq > 0) {
       flags.set(arg.slice(2, eq), arg.slice(eq + 1));
@@ -78,10 +81,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     }
   }
   if (flags.has('help')) throw new OptionsError(USAGE);
-  const known = new Set(['quick', 'private', 'clean', ...Object.values(NAMES).map(([flag]) => flag)]);
-  for (const name of flags.keys()) {
-    if (!known.has(name)) throw new OptionsError(`unknown option --${name}\n${USAGE}`);
-  }
   const quick = flags.get('quick') === true || env.BENCH_QUICK === '1';
   const base = quick ? QUICK : FULL;
   const num = (key: NumericOption): number => {

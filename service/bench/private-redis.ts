@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import Redis from 'ioredis';
 
 export interface PrivateRedis {
   url: string;
@@ -24,10 +23,9 @@ export async function startPrivateRedis(binary = process.env.REDIS_SERVER_BIN ??
   const child: ChildProcess = spawn(
     binary,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
-    { stdio: ['ignore', 'ignore', 'pipe'] }
+    { stdio: ['ignore', 'pipe', 'pipe'] }
   );
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
   const stop = async () => {
@@ -36,22 +34,28 @@ export async function startPrivateRedis(binary = process.env.REDIS_SERVER_BIN ??
     }
     await exited;
   };
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return { url, stop };
-    } catch {
-      probe.disconnect();
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`could not start ${binary} on port ${port}: ${stderr.trim() || 'timed out'}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  // redis-server logs this line once it accepts connections; no polling client, so no stray timers.
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 5000);
+    const onData = (b: Buffer) => {
+      output += b.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolve(true);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (!ready) {
+    await stop();
+    throw new Error(`could not start ${binary} on port ${port}: ${output.trim().slice(-500) || 'timed out'}`);
   }
+  return { url, stop };
 }

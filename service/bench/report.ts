@@ -20,7 +20,15 @@ export interface Target {
 export interface BenchResults {
   finishedAt: string;
   quick: boolean;
-  environment: { cpus: number; cpuModel: string; node: string; redisVersion: string; redis: 'private' | 'shared' };
+  environment: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    redisVersion: string;
+    redis: 'private' | 'shared';
+    /** 1-minute load average at the start and the end: the machine is shared, so this says how quiet it was. */
+    loadAverage: { start: number; end: number };
+  };
   options: Omit<BenchOptions, 'redisUrl' | 'cleanPrefix'>;
   build: BuildFigures;
   stages: StageResult[];
@@ -72,8 +80,9 @@ export function summarize(stages: StageResult[]): Pick<BenchResults, 'summary' |
   return { summary, targets };
 }
 
-export function environment(redisVersion: string, isPrivate: boolean): BenchResults['environment'] {
+export function environment(redisVersion: string, isPrivate: boolean, loadAtStart: number): BenchResults['environment'] {
   return {
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0] },
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     node: process.version,
@@ -113,7 +122,8 @@ export function markdown(r: BenchResults): string {
       `(real \`Queue.add\`), ${o.live.workerQueues} queues with a real Worker holding ${o.live.concurrency} active job(s). ` +
       `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}), snapshot cache TTL 0, limit 20. ` +
       `${r.environment.cpus} CPUs (${r.environment.cpuModel}), Node ${r.environment.node}, Redis ${r.environment.redisVersion} ` +
-      `(${r.environment.redis}), ${r.finishedAt.slice(0, 10)}. Build: ${int(r.build.hashesWritten)} job hashes at ` +
+      `(${r.environment.redis}), load average ${r.environment.loadAverage.start.toFixed(1)} → ` +
+      `${r.environment.loadAverage.end.toFixed(1)}, ${r.finishedAt.slice(0, 10)}. Build: ${int(r.build.hashesWritten)} job hashes at ` +
       `${int(Math.round(r.build.hashesPerSecond))}/s.`
   );
   return lines.join('\n');
@@ -133,6 +143,13 @@ export function consoleTable(r: BenchResults): string {
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const out = rows.map((row) => row.map((cell, c) => cell.padStart(widths[c])).join('  '));
+  out.push('', 'Redis time per request (big history, HTTP; script-internal commands also counted under evalsha):');
+  for (const v of r.stages[r.stages.length - 1].views) {
+    const parts = Object.entries(v.http.redisCommands).map(
+      ([name, c]) => `${name} ${c.usPerRequest.toFixed(0)} us (${c.callsPerRequest.toFixed(1)}x)`
+    );
+    out.push(`  ${v.view.padEnd(7)} ${parts.join(', ')}`);
+  }
   out.push('');
   for (const t of r.targets) {
     out.push(`${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${ms(t.value)} (goal ${t.goal})`);

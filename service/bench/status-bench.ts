@@ -4,6 +4,7 @@
  * history against the naive BullMQ-API way. See README.md in this folder.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { checkDatasetSample, checkGeneratorAgainstReference } from './dataset-check';
@@ -61,6 +62,7 @@ async function cleanPrefixOnly(options: BenchOptions, prefix: string): Promise<v
 
 async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResults> {
   const started = performance.now();
+  const loadAtStart = os.loadavg()[0];
   let redisUrl = options.redisUrl;
   if (options.private) {
     const server: PrivateRedis = await startPrivateRedis();
@@ -144,7 +146,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
   return {
     finishedAt: new Date().toISOString(),
     quick,
-    environment: environment(redisVersion, isPrivate),
+    environment: environment(redisVersion, isPrivate, loadAtStart),
     options: { quick, private: isPrivate, live, queues, history, smallHistory, requests, naiveRequests, warmup },
     build: {
       smallStageMs,
