@@ -4,6 +4,7 @@ import { PrivateRedis } from './helpers/redis-server';
 import { keyspaceDigest, changedKeys, testPrefix } from './helpers/prefix';
 import { startService } from './helpers/service';
 import type { Service } from '../src/service';
+import { defineQueueStatsCommand, readQueueStats } from '../src/sources/bullmq/queue-stats';
 
 /**
  * Reads of /api/health, /metrics and /readyz change nothing in Redis and cost one script call per batch of queues:
@@ -106,4 +107,25 @@ it('writes nothing, scans nothing and makes one script call per batch of queues'
   const after = await keyspaceDigest(client, prefix);
   expect(changedKeys(before, after)).toEqual([]);
   expect(after.sha256).toBe(before.sha256);
+});
+
+it('reads the same stats with the Redis < 7 script variant (no shebang flags)', async () => {
+  const queues = names.slice(0, 60).map((name) => ({ prefix, name, version: null }));
+  const request = { windowMs: 300_000, now: Date.now(), maxLockChecks: 100 };
+  const opts = { source: 'bullmq', prefixes: [prefix], queuesPerCall: PER_CALL };
+  const flagged = new Redis(redis.connection);
+  const plain = new Redis(redis.connection);
+  try {
+    defineQueueStatsCommand(flagged, 7);
+    defineQueueStatsCommand(plain, 6);
+    const a = await readQueueStats(flagged, queues, opts, request);
+    const b = await readQueueStats(plain, queues, opts, request);
+    expect(b).toEqual(a);
+    expect(a.queues[0]).toMatchObject({ name: 'q000', stalled: 0, stalledChecked: 1, recentFailures: 1, recentCompletions: 1 });
+    expect(a.queues[0].nativeCounts).toMatchObject({ active: 1, wait: 1, completed: 1, failed: 1 });
+    expect(a.queues[1].oldestWaitingAgeMs).toBeGreaterThan(0);
+  } finally {
+    flagged.disconnect();
+    plain.disconnect();
+  }
 });
