@@ -38,6 +38,9 @@ export interface StageArgs {
   label: string;
   completedPerQueue: number;
   failedPerQueue: number;
+  /** Base URL the HTTP figures are taken from (the spawned service, or the in-process one with --no-spawn). */
+  httpUrl: string;
+  /** The in-process service, for the in-process column. */
   sut: ServiceUnderTest;
   naive: NaiveSnapshotter;
   admin: Redis;
@@ -58,7 +61,7 @@ export async function runStage(args: StageArgs): Promise<StageResult> {
   let naiveTotalJobs = 0;
   try {
     for (const view of VIEWS) {
-      const url = viewUrl(args.sut.url, view);
+      const url = viewUrl(args.httpUrl, view);
       const first = await client.get(url);
       if (first.status !== 200) {
         throw new Error(`GET ${url} answered ${first.status}: ${first.body.toString().slice(0, 300)}`);

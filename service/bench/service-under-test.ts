@@ -1,5 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -42,4 +44,78 @@ export async function startService(redisUrl: string, prefix: string, queues: str
       await service.close();
     },
   };
+}
+
+export interface SpawnedService {
+  url: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The service as deployed: `src/main.ts` in its own Node process (via tsx), configured by env, on a free loopback
+ * port. Its heap and event loop are its own, so the bench's client, workers and naive queries do not disturb it.
+ */
+export async function spawnService(redisUrl: string, prefix: string, queues: string[], timeoutMs = 20_000): Promise<SpawnedService> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'src', 'main.ts')], {
+    cwd: path.join(__dirname, '..'),
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      JOBSCOPE_PREFIXES: prefix,
+      JOBSCOPE_QUEUES: queues.join(','),
+      JOBSCOPE_SNAPSHOT_TTL_MS: '0',
+      JOBSCOPE_DISCOVERY_INTERVAL_MS: '0',
+      JOBSCOPE_API_TOKEN: '',
+      JOBSCOPE_READ_TOKEN: '',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+    }
+    await exited;
+  };
+  const listening = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    const onData = (b: Buffer) => {
+      output += b.toString();
+      if (output.includes('jobscope service listening')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  // Keep draining its output so a full pipe never blocks the service.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  if (!listening) {
+    await close();
+    throw new Error(`service (src/main.ts) did not start: ${output.trim().slice(-1000) || 'no output'}`);
+  }
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, close };
 }

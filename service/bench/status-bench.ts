@@ -18,7 +18,7 @@ import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
 import { consoleTable, environment, markdown, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
 import { runStage, type StageResult } from './run-stage';
-import { startService, type ServiceUnderTest } from './service-under-test';
+import { spawnService, startService, type ServiceUnderTest } from './service-under-test';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
@@ -121,12 +121,18 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     `getJobCounts of every queue and Job.fromId of ${checked.jobsChecked} sampled jobs agree`);
 
   const sut: ServiceUnderTest = await startService(redisUrl, prefix, plan.queues);
-  teardown.add('stop service', () => sut.close());
+  teardown.add('stop in-process service', () => sut.close());
+  let httpUrl = sut.url;
+  if (options.spawn) {
+    const spawned = await spawnService(redisUrl, prefix, plan.queues);
+    teardown.add('stop spawned service', () => spawned.close());
+    httpUrl = spawned.url;
+  }
   const naive = new NaiveSnapshotter(admin, prefix, plan.queues);
   teardown.add('close naive queues', () => naive.close());
-  log(`service listening on ${sut.url}`);
+  log(`service listening on ${httpUrl} (${options.spawn ? 'src/main.ts in its own process' : 'in-process'})`);
 
-  const stageArgs = { sut, naive, admin, requests: options.requests, naiveRequests: options.naiveRequests, warmup: options.warmup, log };
+  const stageArgs = { httpUrl, sut, naive, admin, requests: options.requests, naiveRequests: options.naiveRequests, warmup: options.warmup, log };
   const stages: StageResult[] = [];
   const small = countHistory(plan.smallFrom, plan.totalIds);
   stages.push(await runStage({ ...stageArgs, label: `${small.completed}/q`, completedPerQueue: small.completed, failedPerQueue: small.failed }));
@@ -142,12 +148,12 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
   const big = countHistory(1, plan.totalIds);
   stages.push(await runStage({ ...stageArgs, label: `${big.completed}/q`, completedPerQueue: big.completed, failedPerQueue: big.failed }));
 
-  const { quick, private: isPrivate, live, queues, history, smallHistory, requests, naiveRequests, warmup } = options;
+  const { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup } = options;
   return {
     finishedAt: new Date().toISOString(),
     quick,
     environment: environment(redisVersion, isPrivate, loadAtStart),
-    options: { quick, private: isPrivate, live, queues, history, smallHistory, requests, naiveRequests, warmup },
+    options: { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup },
     build: {
       smallStageMs,
       growMs,
