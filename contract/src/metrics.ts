@@ -4,8 +4,12 @@
  * Per-queue series carry the labels `prefix` and `queue`.
  */
 export const METRICS = {
-  /** BullMQ's own name (Queue.exportPrometheusMetrics); label `state` uses BullMQ's names (`waiting`, `active`, ...). */
-  jobCount: 'bullmq_job_count',
+  /**
+   * Jobs per queue and state; label `state` uses BullMQ's names (`waiting`, `active`, ...). BullMQ's own exporter calls
+   * this gauge `bullmq_job_count`, which `promtool check metrics` rejects (`_count` is reserved for histograms and
+   * summaries); provisioning ships a recording rule that restores that name for dashboards built on BullMQ's exporter.
+   */
+  jobCount: 'bullmq_jobs',
   queueWorkers: 'jobscope_queue_workers',
   queuePaused: 'jobscope_queue_paused',
   /** Age of the oldest job waiting to run, 0 when none waits. */
@@ -24,7 +28,7 @@ export const METRICS = {
 } as const;
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
-/** Values of the `state` label of `bullmq_job_count`, as BullMQ's exporter names them. */
+/** Values of the `state` label of `bullmq_jobs`, as BullMQ's exporter names them. */
 export const METRIC_JOB_STATES = [
   'active',
   'waiting',

@@ -197,7 +197,7 @@ it('answers 503 within 1 s while Redis is down and recovers on its own', async (
   const text = await metrics.text();
   expect(metrics.status).toBe(200);
   expect(text).toMatch(/^jobscope_redis_up 0$/m);
-  expect(text).not.toMatch(/^bullmq_job_count\{/m);
+  expect(text).not.toMatch(/^bullmq_jobs\{/m);
   expect(text).not.toMatch(/^jobscope_queue_\w+\{/m);
   expect(text).not.toMatch(/^jobscope_redis_latency_seconds /m);
 

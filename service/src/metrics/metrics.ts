@@ -13,7 +13,7 @@ export interface ServiceMetrics {
   observeSnapshot(seconds: number): void;
 }
 
-/** `bullmq_job_count` state label (BullMQ exporter names) → the list or set it counts. */
+/** `bullmq_jobs` state label (BullMQ exporter names) → the list or set it counts. */
 const NATIVE_OF_METRIC_STATE: Record<(typeof METRIC_JOB_STATES)[number], NativeState> = {
   active: 'active',
   waiting: 'wait',
