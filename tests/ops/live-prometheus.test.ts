@@ -14,6 +14,7 @@ import { waitUntil } from '../e2e/support/net';
 import { startPrivateRedis, type PrivateRedis } from '../e2e/support/redis-server';
 import { startService, type ServiceProcess } from '../e2e/support/service-process';
 import { startPrometheus, type PrometheusServer } from './prometheus-server';
+import { startServiceProcess } from './service';
 import { alertExpressions, alertRules, dashboardExpressions } from './sources';
 import { describeWithTools } from './tools';
 
@@ -148,5 +149,59 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
     } finally {
       await redis.start();
     }
+  });
+});
+
+describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server']], 'scraping a service that has JOBSCOPE_READ_TOKEN', ([prometheusBin]) => {
+  const READ_TOKEN = 'ops-read-token-456';
+  let logDir: string;
+  let redis: PrivateRedis;
+  let service: { url: string; stop(): Promise<void> };
+  const proms: PrometheusServer[] = [];
+
+  beforeAll(async () => {
+    logDir = mkdtempSync(join(tmpdir(), 'jobscope-ops-token-'));
+    redis = await startPrivateRedis(logDir);
+    service = await startServiceProcess(
+      {
+        REDIS_URL: redis.url,
+        JOBSCOPE_PREFIXES: `jobscope-test-ops-${randomBytes(4).toString('hex')}`,
+        JOBSCOPE_QUEUES: 'ops-token',
+        JOBSCOPE_API_TOKEN: 'ops-api-token-123',
+        JOBSCOPE_READ_TOKEN: READ_TOKEN,
+      },
+      logDir
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(proms.map((p) => p.stop()));
+    await service?.stop();
+    await redis?.dispose();
+    if (logDir) rmSync(logDir, { recursive: true, force: true });
+  });
+
+  /** `up` of the first scrape: 1 = scraped, 0 = refused. */
+  const upAfterScrapes = async (prom: PrometheusServer) => {
+    await waitUntil('the first scrape', async () => (await prom.query('up{job="jobscope"}')).length === 1, 20_000, 250);
+    return (await prom.query('up{job="jobscope"}'))[0].value[1];
+  };
+
+  it('the plain config is refused (401), so the bearer-token variant is needed', async () => {
+    const res = await fetch(`${service.url}${API_PATHS.metrics}`);
+    expect(res.status).toBe(401);
+    const prom = await startPrometheus(prometheusBin, new URL(service.url).host);
+    proms.push(prom);
+    expect(await upAfterScrapes(prom)).toBe('0');
+  });
+
+  it('prometheus-read-token.yml scrapes it with the token from its credentials file', async () => {
+    const prom = await startPrometheus(prometheusBin, new URL(service.url).host, {
+      configFile: 'provisioning/prometheus/prometheus-read-token.yml',
+      readToken: READ_TOKEN,
+    });
+    proms.push(prom);
+    expect(await upAfterScrapes(prom)).toBe('1');
+    await waitUntil('the queue series', async () => (await prom.query('bullmq_job_count{queue="ops-token"}')).length > 0, 20_000, 250);
   });
 });

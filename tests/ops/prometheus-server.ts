@@ -19,11 +19,20 @@ export interface PrometheusServer {
  * A private Prometheus (Debian's `prometheus` binary) running the shipped scrape config, with only the target
  * pointed at the test's service and a 1 s interval so the test does not wait 15 s per sample.
  */
-export async function startPrometheus(binary: string, serviceHostPort: string): Promise<PrometheusServer> {
+export async function startPrometheus(
+  binary: string,
+  serviceHostPort: string,
+  opts: { configFile?: string; readToken?: string } = {}
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'jobscope-ops-prometheus-'));
   const shipped = readYaml<{ global: Record<string, string>; scrape_configs: Array<Record<string, unknown>> }>(
-    'provisioning/prometheus/prometheus.yml'
+    opts.configFile ?? 'provisioning/prometheus/prometheus.yml'
   );
+  // The read-token variant reads the token from a container path; give it a private file instead.
+  const tokenFile = join(dir, 'jobscope-read-token');
+  writeFileSync(tokenFile, opts.readToken ?? '', { mode: 0o600 });
+  const withTokenFile = (auth: unknown) =>
+    auth && typeof auth === 'object' ? { authorization: { ...(auth as object), credentials_file: tokenFile } } : {};
   const config = {
     ...shipped,
     global: { ...shipped.global, scrape_interval: '1s', evaluation_interval: '1s' },
@@ -32,6 +41,7 @@ export async function startPrometheus(binary: string, serviceHostPort: string): 
       scrape_interval: '1s',
       scrape_timeout: '1s',
       static_configs: [{ targets: [serviceHostPort] }],
+      ...withTokenFile(s.authorization),
     })),
   };
   const configFile = join(dir, 'prometheus.yml');
