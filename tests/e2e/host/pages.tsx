@@ -40,7 +40,9 @@ function AppRootPage({ plugin, role }: { plugin: AppPlugin; role: OrgRole }) {
     return <Alert title="App not enabled" severity="warning" />;
   }
   // Core refuses a page whose include requires a higher role than the user's.
-  const include = meta.includes?.find((i) => i.type === 'page' && i.path && locationUtil.stripBaseFromUrl(i.path) === location.pathname);
+  const include = meta.includes?.find(
+    (i) => i.type === 'page' && i.path && locationUtil.stripBaseFromUrl(i.path) === location.pathname,
+  );
   if (include && !roleAtLeast(role, include.role)) {
     return <Alert title="Access denied" severity="error" data-testid="host-access-denied" />;
   }
@@ -49,7 +51,16 @@ function AppRootPage({ plugin, role }: { plugin: AppPlugin; role: OrgRole }) {
   }
   return (
     <PluginContextProvider meta={meta}>
-      <Root meta={meta} basename={`/a/${meta.id}`} onNavChanged={() => {}} query={query as never} path={location.pathname} />
+      {/* Grafana's page frame pads the content; PluginPage renders only its children outside Grafana. */}
+      <div style={{ padding: '16px 24px' }}>
+        <Root
+          meta={meta}
+          basename={`/a/${meta.id}`}
+          onNavChanged={() => {}}
+          query={query as never}
+          path={location.pathname}
+        />
+      </div>
     </PluginContextProvider>
   );
 }
@@ -65,13 +76,21 @@ function PluginDetailsPage({ plugin, role }: { plugin: AppPlugin; role: OrgRole 
   const active = pages.find((p) => p.id === query.page) ?? pages[0];
   return (
     <PluginContextProvider meta={plugin.meta}>
-      <h1>{plugin.meta.name}</h1>
-      <TabsBar>
-        {pages.map((p) => (
-          <Tab key={p.id} label={p.title} icon={p.icon} active={p === active} onChangeTab={() => locationService.partial({ page: p.id })} />
-        ))}
-      </TabsBar>
-      {active ? <active.body plugin={plugin} query={query as never} /> : <p>This app has no configuration page.</p>}
+      <div style={{ padding: '16px 24px' }}>
+        <h1>{plugin.meta.name}</h1>
+        <TabsBar>
+          {pages.map((p) => (
+            <Tab
+              key={p.id}
+              label={p.title}
+              icon={p.icon}
+              active={p === active}
+              onChangeTab={() => locationService.partial({ page: p.id })}
+            />
+          ))}
+        </TabsBar>
+        {active ? <active.body plugin={plugin} query={query as never} /> : <p>This app has no configuration page.</p>}
+      </div>
     </PluginContextProvider>
   );
 }

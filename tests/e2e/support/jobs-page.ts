@@ -30,6 +30,11 @@ export const settingsPath = (pluginId: string, query = '') => `/a/${pluginId}/se
 /** Opens a host URL and waits until the plugin is loaded (or fails with the host's error). */
 export async function openHost(page: Page, preview: PreviewServer, pathAndQuery: string): Promise<void> {
   await page.goto(`${preview.url}${pathAndQuery}`);
+  await waitForHost(page);
+}
+
+/** Waits until the host page has loaded the plugin, or throws the host's start-up error. */
+export async function waitForHost(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       const h = (globalThis as unknown as PageGlobals).__jobscopeHost;
