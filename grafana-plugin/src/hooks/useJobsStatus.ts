@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { JobState, StatusResponse } from '@jobscope/contract';
 import { fetchStatus, ServiceError, toServiceError } from '../api/client';
 import { usePolling } from './usePolling';
@@ -36,7 +36,9 @@ export function useJobsStatus({ queue, state, enabled, paused }: JobsStatusOptio
   const mounted = useRef(true);
   const filterKey = `${queue ?? ''}|${state ?? ''}`;
   const currentKey = useRef(filterKey);
-  currentKey.current = filterKey;
+  useLayoutEffect(() => {
+    currentKey.current = filterKey;
+  }, [filterKey]);
 
   useEffect(() => {
     mounted.current = true;

@@ -49,21 +49,23 @@ export function usePolling(task: () => Promise<void>, options: PollingOptions): 
       return;
     }
     inFlightRef.current = true;
-    lastStart.current = Date.now();
     setInFlight(true);
     try {
-      await taskRef.current();
-    } catch {
-      // The task reports its own errors; a throwing task must not stop the polling.
+      // A refresh asked for while a run was in flight runs right after it, in this same loop (never overlapping).
+      do {
+        refreshQueued.current = false;
+        lastStart.current = Date.now();
+        try {
+          await taskRef.current();
+        } catch {
+          // The task reports its own errors; a throwing task must not stop the polling.
+        }
+      } while (refreshQueued.current && mounted.current);
     } finally {
       inFlightRef.current = false;
       if (mounted.current) {
         setInFlight(false);
         setNow(Date.now());
-        if (refreshQueued.current) {
-          refreshQueued.current = false;
-          void run();
-        }
       }
     }
   }, []);

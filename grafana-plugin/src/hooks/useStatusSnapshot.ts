@@ -16,9 +16,9 @@ export function useStatusSnapshot(): StatusSnapshot {
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
 
-  const reload = useCallback(() => {
+  // Sets state only when the reply arrives, so it can run from an effect.
+  const load = useCallback(() => {
     const mine = ++generation.current;
-    setLoading(true);
     fetchStatus()
       .then((reply) => {
         if (mine === generation.current) {
@@ -38,12 +38,18 @@ export function useStatusSnapshot(): StatusSnapshot {
       });
   }, []);
 
+  const reload = useCallback(() => {
+    setLoading(true);
+    load();
+  }, [load]);
+
   useEffect(() => {
-    reload();
+    load();
+    const counter = generation;
     return () => {
-      generation.current++; // drop replies that arrive after unmount
+      counter.current++; // drop replies that arrive after unmount
     };
-  }, [reload]);
+  }, [load]);
 
   return { data, error, loading, reload };
 }

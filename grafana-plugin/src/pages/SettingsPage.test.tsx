@@ -29,15 +29,19 @@ async function renderAt(url: string) {
   return view;
 }
 
+async function clickTab(name: string) {
+  fireEvent.click(screen.getByRole('tab', { name }));
+  await act(async () => {});
+}
+
 const selectedTab = () =>
   screen.getAllByRole('tab').find((t) => t.getAttribute('aria-selected') === 'true')?.textContent;
 
 describe('SettingsPage tabs', () => {
-  let backend: FakeBackend;
   beforeEach(() => {
     window.sessionStorage.clear();
     setUserRole('Viewer');
-    backend = healthOrStatus();
+    healthOrStatus();
   });
 
   it('shows the three tabs, General by default', async () => {
@@ -59,30 +63,30 @@ describe('SettingsPage tabs', () => {
 
   it('switching tabs updates the URL with a history entry; back and forward switch tabs', async () => {
     await renderAt(PAGE);
-    fireEvent.click(screen.getByRole('tab', { name: 'Jobs' }));
+    await clickTab('Jobs');
     expect(currentSearch().get('tab')).toBe('jobs');
     expect(selectedTab()).toBe('Jobs');
-    fireEvent.click(screen.getByRole('tab', { name: 'Queues' }));
+    await clickTab('Queues');
     expect(currentSearch().get('tab')).toBe('queues');
     expect(selectedTab()).toBe('Queues');
 
-    act(() => locationService.getHistory().goBack());
+    await act(async () => locationService.getHistory().goBack());
     expect(selectedTab()).toBe('Jobs');
-    act(() => locationService.getHistory().goBack());
+    await act(async () => locationService.getHistory().goBack());
     expect(selectedTab()).toBe('General');
-    act(() => locationService.getHistory().goForward());
+    await act(async () => locationService.getHistory().goForward());
     expect(selectedTab()).toBe('Jobs');
   });
 
   it('a later query change switches the tab', async () => {
     await renderAt(PAGE);
-    act(() => locationService.partial({ tab: 'queues' }));
+    await act(async () => locationService.partial({ tab: 'queues' }));
     expect(selectedTab()).toBe('Queues');
   });
 
   it('without ?tab, reopens the last tab used in this session', async () => {
     const first = await renderAt(PAGE);
-    fireEvent.click(screen.getByRole('tab', { name: 'Queues' }));
+    await clickTab('Queues');
     expect(window.sessionStorage.getItem(TAB_STORAGE_KEY)).toBe('queues');
     first.unmount();
     await renderAt(PAGE);

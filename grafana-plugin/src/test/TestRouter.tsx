@@ -1,5 +1,6 @@
 import React, { useLayoutEffect, useState, type ReactNode } from 'react';
 import { Router, type Navigator } from 'react-router-dom';
+import type { OrgRole } from '@grafana/data';
 import { config, locationService } from '@grafana/runtime';
 
 /**
@@ -9,7 +10,7 @@ import { config, locationService } from '@grafana/runtime';
 export function TestRouter({ children }: { children: ReactNode }) {
   const history = locationService.getHistory();
   const [location, setLocation] = useState(history.location);
-  useLayoutEffect(() => history.listen((loc) => setLocation(loc)), [history]);
+  useLayoutEffect(() => history.listen((loc: typeof history.location) => setLocation(loc)), [history]);
   return (
     <Router navigator={history as unknown as Navigator} location={location}>
       {children}
@@ -19,7 +20,7 @@ export function TestRouter({ children }: { children: ReactNode }) {
 
 /** Sets the signed-in user's org role as Grafana's boot data would. */
 export function setUserRole(orgRole: 'Admin' | 'Editor' | 'Viewer', isGrafanaAdmin = false): void {
-  config.bootData.user = { ...config.bootData.user, orgRole, isGrafanaAdmin };
+  config.bootData.user = { ...config.bootData.user, orgRole: orgRole as OrgRole, isGrafanaAdmin };
 }
 
 export function currentSearch(): URLSearchParams {

@@ -24,8 +24,9 @@ function useHealth() {
   }, []);
   useEffect(() => {
     check();
+    const counter = generation;
     return () => {
-      generation.current++;
+      counter.current++; // drop a reply that arrives after unmount
     };
   }, [check]);
   return { result, error, check };

@@ -220,4 +220,33 @@ describe('JobsTab', () => {
     expect(screen.getByText('Job 99 is not in the current list')).toBeInTheDocument();
     expect(currentSearch().get('job')).toBe('99');
   });
+  it('a slow request is not overlapped by later ticks', async () => {
+    reply = 'hang';
+    await renderJobs();
+    await tick(7000);
+    expect(statusCalls()).toHaveLength(1);
+    backend.release({ status: 200, data: makeStatus() });
+    await settle();
+    expect(screen.getAllByTestId('job-row')).toHaveLength(3);
+    reply = { status: 200, data: makeStatus() };
+    await tick(1000);
+    expect(statusCalls()).toHaveLength(2);
+  });
+
+  it('choosing a state in the filter puts it in the URL and refetches with it', async () => {
+    // The option list is virtualised: it renders only what fits, and jsdom elements have no size.
+    const width = jest.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(240);
+    const height = jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(240);
+    await renderJobs('&queue=email');
+    const input = screen.getByRole('combobox', { name: 'Filter by state' });
+    fireEvent.click(input);
+    fireEvent.change(input, { target: { value: 'FAIL' } });
+    await tick(100);
+    fireEvent.click(await screen.findByRole('option', { name: 'FAILURE' }));
+    await settle();
+    expect(Object.fromEntries(currentSearch())).toEqual({ tab: 'jobs', queue: 'email', state: 'FAILURE' });
+    expect(statusCalls().at(-1)?.params).toEqual({ limit: 100, queue: 'email', state: 'FAILURE' });
+    width.mockRestore();
+    height.mockRestore();
+  });
 });
