@@ -45,6 +45,9 @@ export interface BenchResults {
     replyBytes: number;
     totalJobs: number;
     allTopsSame: boolean;
+    /** Growing the history only added older jobs, so each view's list at the small history must be the start of its list at the big one. */
+    topsUnchangedByGrowth: boolean;
+    redisUsedMemoryMbBig: number;
   };
   targets: Target[];
   totalSeconds: number;
@@ -71,6 +74,10 @@ export function summarize(stages: StageResult[]): Pick<BenchResults, 'summary' |
     replyBytes: big.replyBytes,
     totalJobs: stages[stages.length - 1].totalJobs,
     allTopsSame: stages.every((s) => s.views.every((v) => v.sameTop)),
+    topsUnchangedByGrowth: stages[0].views.every((v) =>
+      stages.every((s) => v.ourTop.every((id, i) => view(s, v.view).ourTop[i] === id))
+    ),
+    redisUsedMemoryMbBig: stages[stages.length - 1].redisUsedMemoryMb,
   };
   const targets: Target[] = [
     { name: 'p50 at the big history (HTTP)', goal: '<= 2 ms', value: summary.p50BigMs, met: summary.p50BigMs <= 2 },
@@ -98,13 +105,13 @@ const int = (n: number) => n.toLocaleString('en-US');
 /** One Markdown table (the README one) plus the targets and the setup line. */
 export function markdown(r: BenchResults): string {
   const lines = [
-    `| History per queue | View | Jobs in Redis | jobscope p50 / p99 (HTTP) | in-process p50 | Redis CPU / req | Reply | naive BullMQ p50 / p99 | naive / jobscope | Same top 20 |`,
+    `| History per queue | View (limit) | Jobs in Redis | jobscope p50 / p99 (HTTP) | in-process p50 | Redis CPU / req | Reply | naive BullMQ p50 / p99 | naive / jobscope | Same top 20 |`,
     `|---|---|---|---|---|---|---|---|---|---|`,
   ];
   for (const s of r.stages) {
     for (const v of s.views) {
       lines.push(
-        `| ${int(s.completedPerQueue)} + ${int(s.failedPerQueue)} failed | ${v.view} | ${int(s.totalJobs)} | ` +
+        `| ${int(s.completedPerQueue)} + ${int(s.failedPerQueue)} failed | ${v.view} (${v.limit}) | ${int(s.totalJobs)} | ` +
           `${ms(v.http.latency.p50)} / ${ms(v.http.latency.p99)} ms | ${ms(v.inProcess.latency.p50)} ms | ` +
           `${ms(v.http.redisCpuMs, 3)} ms | ${kb(v.replyBytes)} | ${ms(v.naive.latency.p50, 1)} / ${ms(v.naive.latency.p99, 1)} ms | ` +
           `${ms(v.naive.latency.p50 / v.http.latency.p50, 0)}x | ${v.sameTop ? 'yes' : '**no**'} |`
@@ -120,11 +127,12 @@ export function markdown(r: BenchResults): string {
     '',
     `${o.queues} queues; per queue ${int(o.live.waiting)} waiting, ${int(o.live.prioritized)} prioritized, ${int(o.live.delayed)} delayed ` +
       `(real \`Queue.add\`), ${o.live.workerQueues} queues with a real Worker holding ${o.live.concurrency} active job(s). ` +
-      `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}), snapshot cache TTL 0, limit 20. ` +
+      `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}), snapshot cache TTL 0. ` +
       `${r.environment.cpus} CPUs (${r.environment.cpuModel}), Node ${r.environment.node}, Redis ${r.environment.redisVersion} ` +
       `(${r.environment.redis}), load average ${r.environment.loadAverage.start.toFixed(1)} → ` +
       `${r.environment.loadAverage.end.toFixed(1)}, ${r.finishedAt.slice(0, 10)}. Build: ${int(r.build.hashesWritten)} job hashes at ` +
-      `${int(Math.round(r.build.hashesPerSecond))}/s.`
+      `${int(Math.round(r.build.hashesPerSecond))}/s; Redis used memory ${int(Math.round(r.summary.redisUsedMemoryMbBig))} MB ` +
+      `at the big history. Lists at the small history are the start of those at the big one: ${r.summary.topsUnchangedByGrowth ? 'yes' : '**no**'}.`
   );
   return lines.join('\n');
 }
@@ -148,9 +156,9 @@ export function consoleTable(r: BenchResults): string {
     const parts = Object.entries(v.http.redisCommands).map(
       ([name, c]) => `${name} ${c.usPerRequest.toFixed(0)} us (${c.callsPerRequest.toFixed(1)}x)`
     );
-    out.push(`  ${v.view.padEnd(7)} ${parts.join(', ')}`);
+    out.push(`  ${v.view.padEnd(11)} ${parts.join(', ')}`);
   }
-  out.push('');
+  out.push('', `Lists at the small history are the start of those at the big one: ${r.summary.topsUnchangedByGrowth ? 'yes' : 'NO'}`);
   for (const t of r.targets) {
     out.push(`${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${ms(t.value)} (goal ${t.goal})`);
   }
