@@ -14,6 +14,7 @@ import {
   stopProcess,
   type PrivateRedis,
 } from './lib/redis-server';
+import { startPreviewServer, type PreviewServer } from '../tests/e2e/server/preview-server';
 
 const root = path.resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[jobscope] ${line}\n`);
@@ -55,12 +56,14 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<boolean> {
 async function main(): Promise<void> {
   const children: Child[] = [];
   let redis: PrivateRedis | null = null;
+  let preview: PreviewServer | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) {
       return;
     }
     stopping = true;
+    await preview?.close();
     await Promise.all(children.map((c) => stopProcess(c.process, 5000)));
     await redis?.stop();
     process.exit(code);
@@ -119,6 +122,21 @@ async function main(): Promise<void> {
   say(`  metrics       ${serviceUrl}/metrics`);
   say(`  write token   ${apiToken}${process.env.JOBSCOPE_API_TOKEN ? ' (from JOBSCOPE_API_TOKEN)' : ' (generated for this run)'}`);
   say('press Ctrl-C to stop everything');
+
+  // --- Grafana preview (tests/e2e/README.md): the built plugin in a host page that mimics Grafana, proxied to the
+  // service above. Optional: the launcher keeps running without it.
+  const previewPort = process.env.PREVIEW_PORT ? Number(process.env.PREVIEW_PORT) : (await portIsFree(3000)) ? 3000 : 0;
+  startPreviewServer({ port: previewPort, serviceUrl, apiToken, role: 'Admin', buildPlugin: false }).then(
+    async (started) => {
+      if (stopping) {
+        await started.close();
+        return;
+      }
+      preview = started;
+      say(`  grafana preview ${started.url}/a/${started.pluginId}/settings?tab=jobs (plugin dist in a Grafana-like host)`);
+    },
+    (err: unknown) => say(`grafana preview not started: ${err instanceof Error ? err.message : String(err)}`)
+  );
 }
 
 /** Port 8787 is the documented default; use it only when it is free. */

@@ -33,9 +33,12 @@ function missingFiles(dir: string): string[] {
 }
 
 /** Builds the plugin when dist/ is absent; fails with a clear message when it still is. */
-export function ensurePluginDist(dir: string = PLUGIN_DIST): void {
+export function ensurePluginDist(dir: string = PLUGIN_DIST, build = true): void {
   if (missingFiles(dir).length === 0) {
     return;
+  }
+  if (!build) {
+    throw new Error(`grafana-plugin/dist is not built (missing ${missingFiles(dir).join(', ')}): run \`npm run build\` first`);
   }
   console.log(`[e2e] ${path.relative(REPO_ROOT, dir)} is missing ${missingFiles(dir).join(', ')}: running npm run build -w grafana-plugin`);
   const r = spawnSync('npm', ['run', 'build', '-w', 'grafana-plugin'], { cwd: REPO_ROOT, stdio: 'inherit' });

@@ -29,6 +29,8 @@ export interface PreviewServerOptions {
   /** Extra or replacement jsonData. */
   jsonData?: Record<string, unknown>;
   pluginDist?: string;
+  /** Build grafana-plugin/dist when it is missing (default true); false fails with a hint instead. */
+  buildPlugin?: boolean;
 }
 
 export interface PreviewServer {
@@ -59,7 +61,7 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
 
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const dist = options.pluginDist ?? PLUGIN_DIST;
-  ensurePluginDist(dist);
+  ensurePluginDist(dist, options.buildPlugin ?? true);
   await ensureHostBundle();
   const pluginJson = readPluginJson(dist);
   const id = pluginJson.id;
