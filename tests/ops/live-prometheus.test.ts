@@ -57,7 +57,7 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
     const hostPort = new URL(service.url).host;
     prom = await startPrometheus(prometheusBin, hostPort);
     await waitUntil('Prometheus to scrape both queues', async () => {
-      const r = await prom.query(`count by (queue) (bullmq_job_count{prefix="${prefix}"})`);
+      const r = await prom.query(`count by (queue) (bullmq_jobs{prefix="${prefix}"})`);
       return r.length === QUEUES.length;
     }, 30_000, 250);
   });
@@ -77,8 +77,18 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
     expect(up.map((s) => s.value[1])).toEqual(['1']);
   });
 
+  it('the recording rule provides BullMQ exporter name bullmq_job_count with the same series', async () => {
+    let recorded: Array<{ metric: Record<string, string>; value: [number, string] }> = [];
+    await waitUntil('the recording rule to evaluate', async () => {
+      recorded = await prom.query('bullmq_job_count');
+      return recorded.length === QUEUES.length * 8;
+    }, 30_000, 250);
+    const same = await prom.query('bullmq_job_count == on (prefix, queue, state) group_left bullmq_jobs');
+    expect(same).toHaveLength(recorded.length);
+  });
+
   it('the queue variable lists the queues', async () => {
-    const values = await prom.labelValues('queue', 'bullmq_job_count');
+    const values = await prom.labelValues('queue', 'bullmq_jobs');
     expect(values.sort()).toEqual([...QUEUES].sort());
   });
 
@@ -157,15 +167,19 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
   let logDir: string;
   let redis: PrivateRedis;
   let service: { url: string; stop(): Promise<void> };
+  let bull: BullmqKit;
   const proms: PrometheusServer[] = [];
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'jobscope-ops-token-'));
     redis = await startPrivateRedis(logDir);
+    const prefix = `jobscope-test-ops-${randomBytes(4).toString('hex')}`;
+    bull = bullmqKit(redis.url, prefix);
+    await bull.queue('ops-token').add('one', {});
     service = await startServiceProcess(
       {
         REDIS_URL: redis.url,
-        JOBSCOPE_PREFIXES: `jobscope-test-ops-${randomBytes(4).toString('hex')}`,
+        JOBSCOPE_PREFIXES: prefix,
         JOBSCOPE_QUEUES: 'ops-token',
         JOBSCOPE_API_TOKEN: 'ops-api-token-123',
         JOBSCOPE_READ_TOKEN: READ_TOKEN,
@@ -177,6 +191,7 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
   afterAll(async () => {
     await Promise.all(proms.map((p) => p.stop()));
     await service?.stop();
+    await bull?.close();
     await redis?.dispose();
     if (logDir) rmSync(logDir, { recursive: true, force: true });
   });
@@ -202,6 +217,6 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
     });
     proms.push(prom);
     expect(await upAfterScrapes(prom)).toBe('1');
-    await waitUntil('the queue series', async () => (await prom.query('bullmq_job_count{queue="ops-token"}')).length > 0, 20_000, 250);
+    await waitUntil('the queue series', async () => (await prom.query('bullmq_jobs{queue="ops-token"}')).length > 0, 20_000, 250);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, waitUntil } from '../e2e/support/net';
 import { type Spawned, spawnLogged, tailOf } from '../e2e/support/processes';
-import { readYaml } from './repo';
+import { readYaml, repoPath } from './repo';
 
 export interface PrometheusServer {
   url: string;
@@ -25,7 +25,7 @@ export async function startPrometheus(
   opts: { configFile?: string; readToken?: string } = {}
 ): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'jobscope-ops-prometheus-'));
-  const shipped = readYaml<{ global: Record<string, string>; scrape_configs: Array<Record<string, unknown>> }>(
+  const shipped = readYaml<{ global: Record<string, string>; rule_files?: string[]; scrape_configs: Array<Record<string, unknown>> }>(
     opts.configFile ?? 'provisioning/prometheus/prometheus.yml'
   );
   // The read-token variant reads the token from a container path; give it a private file instead.
@@ -35,6 +35,8 @@ export async function startPrometheus(
     auth && typeof auth === 'object' ? { authorization: { ...(auth as object), credentials_file: tokenFile } } : {};
   const config = {
     ...shipped,
+    // Container paths (/etc/prometheus/...) are the mounted provisioning/prometheus folder.
+    rule_files: ((shipped.rule_files as string[] | undefined) ?? []).map((f) => repoPath('provisioning/prometheus', f.replace('/etc/prometheus/', ''))),
     global: { ...shipped.global, scrape_interval: '1s', evaluation_interval: '1s' },
     scrape_configs: shipped.scrape_configs.map((s) => ({
       ...s,

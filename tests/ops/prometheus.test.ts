@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { API_PATHS } from '@jobscope/contract';
+import { API_PATHS, METRICS } from '@jobscope/contract';
+import { metricNames } from './promql';
 import { readText, readYaml, repoPath } from './repo';
 import { describeWithTool } from './tools';
 
@@ -15,8 +16,13 @@ interface ScrapeConfig {
 }
 interface PromConfig {
   global: Record<string, string>;
+  rule_files?: string[];
   scrape_configs: ScrapeConfig[];
 }
+
+/** Container paths under /etc/prometheus are provisioning/prometheus in the repo (docker-compose.yml mounts it). */
+const CONTAINER_DIR = '/etc/prometheus/';
+const inRepo = (containerPath: string) => repoPath('provisioning/prometheus', containerPath.slice(CONTAINER_DIR.length));
 
 const PLAIN = 'provisioning/prometheus/prometheus.yml';
 const WITH_TOKEN = 'provisioning/prometheus/prometheus-read-token.yml';
@@ -40,6 +46,19 @@ describe('Prometheus scrape config (static)', () => {
     expect({ ...withToken, scrape_configs: [rest] }).toEqual(plain);
   });
 
+  it('loads the recording rules from the mounted folder, and they only read contract metrics', () => {
+    for (const cfg of [plain, withToken]) {
+      expect(cfg.rule_files).toEqual([`${CONTAINER_DIR}jobscope-recording-rules.yml`]);
+    }
+    const rules = readYaml<{ groups: Array<{ rules: Array<{ record: string; expr: string }> }> }>(
+      'provisioning/prometheus/jobscope-recording-rules.yml'
+    ).groups.flatMap((g) => g.rules);
+    expect(rules).toContainEqual({ record: 'bullmq_job_count', expr: METRICS.jobCount });
+    for (const r of rules) {
+      expect(metricNames(r.expr).every((n) => (Object.values(METRICS) as string[]).includes(n))).toBe(true);
+    }
+  });
+
   it('entrypoint.sh writes the token file the variant reads and selects the variant only with a token', () => {
     const script = readText('provisioning/prometheus/entrypoint.sh');
     expect(script).toContain('/prometheus/jobscope-read-token');
@@ -52,31 +71,47 @@ describe('Prometheus scrape config (static)', () => {
   });
 });
 
-describeWithTool('promtool', 'prometheus', 'promtool check config', (promtool) => {
+describeWithTool('promtool', 'prometheus', 'promtool check config / rules', (promtool) => {
   const check = (file: string) => spawnSync(promtool, ['check', 'config', file], { encoding: 'utf8' });
 
-  it('accepts prometheus.yml', () => {
-    const r = check(repoPath(PLAIN));
-    expect(r.stdout + r.stderr).toContain('SUCCESS');
-    expect(r.status).toBe(0);
-  });
-
-  it('accepts prometheus-read-token.yml (with its token file present)', () => {
-    // promtool stats credentials_file; point it at a temporary token file instead of the container path.
+  /**
+   * promtool opens rule files and credentials files; write a copy whose container paths point at the repo's files
+   * (what the compose mount provides) and at a temporary token file.
+   */
+  function checkAsMounted(cfg: PromConfig) {
     const dir = mkdtempSync(join(tmpdir(), 'jobscope-promtool-'));
     try {
-      const tokenFile = join(dir, 'jobscope-read-token');
-      writeFileSync(tokenFile, 'read-token-for-promtool', { mode: 0o600 });
-      const copy = structuredClone(withToken);
-      (copy.scrape_configs[0].authorization as { credentials_file: string }).credentials_file = tokenFile;
+      const copy = structuredClone(cfg);
+      copy.rule_files = (copy.rule_files ?? []).map(inRepo);
+      for (const job of copy.scrape_configs) {
+        if (job.authorization) {
+          const tokenFile = join(dir, 'jobscope-read-token');
+          writeFileSync(tokenFile, 'read-token-for-promtool', { mode: 0o600 });
+          job.authorization.credentials_file = tokenFile;
+        }
+      }
       const configFile = join(dir, 'prometheus.yml');
       writeFileSync(configFile, stringify(copy));
-      const r = check(configFile);
-      expect(r.stdout + r.stderr).toContain('SUCCESS');
-      expect(r.status).toBe(0);
+      return check(configFile);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it.each([
+    [PLAIN, plain],
+    [WITH_TOKEN, withToken],
+  ])('accepts %s (with the recording rules it loads)', (_name, cfg) => {
+    const r = checkAsMounted(cfg);
+    expect(r.stdout + r.stderr).toContain('SUCCESS');
+    expect(r.stdout).toContain('1 rules found');
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts the recording rules', () => {
+    const r = spawnSync(promtool, ['check', 'rules', repoPath('provisioning/prometheus/jobscope-recording-rules.yml')], { encoding: 'utf8' });
+    expect(r.stdout).toContain('SUCCESS');
+    expect(r.status).toBe(0);
   });
 
   it('rejects a broken config (the check can fail)', () => {

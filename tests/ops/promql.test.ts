@@ -7,7 +7,7 @@ const KNOWN = new Set<string>(Object.values(METRICS));
 describe('PromQL metric-name extraction', () => {
   it.each([
     ['min(jobscope_redis_up) or on() vector(0)', ['jobscope_redis_up']],
-    ['sum by (prefix, queue) (bullmq_job_count{queue=~"$queue", state=~"waiting|paused"})', ['bullmq_job_count']],
+    ['sum by (prefix, queue) (bullmq_jobs{queue=~"$queue", state=~"waiting|paused"})', ['bullmq_jobs']],
     ['rate(foo_total[5m]) / ignoring(x) group_left(y) bar offset 5m', ['bar', 'foo_total']],
     ['a > 0 and on (prefix, queue) max by (prefix, queue) (b) == 0', ['a', 'b']],
     ['histogram_quantile(0.9, sum by (le) (rate(x_bucket[$__rate_interval])))', ['x_bucket']],
@@ -17,7 +17,7 @@ describe('PromQL metric-name extraction', () => {
   });
 
   it('reads label_values() variable queries', () => {
-    expect(variableQueryMetrics('label_values(bullmq_job_count, queue)')).toEqual(['bullmq_job_count']);
+    expect(variableQueryMetrics('label_values(bullmq_jobs, queue)')).toEqual(['bullmq_jobs']);
   });
 });
 
@@ -34,7 +34,7 @@ describe('dashboards and alert rules use only contract metric names', () => {
     expect(names.filter((n) => !KNOWN.has(n))).toEqual([]);
   });
 
-  it('the state label values used with bullmq_job_count are BullMQ exporter states', () => {
+  it('the state label values used with bullmq_jobs are BullMQ exporter states', () => {
     for (const { expr } of all) {
       for (const m of expr.matchAll(/state\s*=~?\s*"([^"]+)"/g)) {
         for (const s of m[1].split('|')) {

@@ -43,7 +43,7 @@ export function metricNames(expr: string): string[] {
   return [...names].sort();
 }
 
-/** Metric named in a Grafana Prometheus variable query such as `label_values(bullmq_job_count, queue)`. */
+/** Metric named in a Grafana Prometheus variable query such as `label_values(bullmq_jobs, queue)`. */
 export function variableQueryMetrics(query: string): string[] {
   const lv = /^\s*label_values\(\s*([^,)]+?)\s*,\s*\w+\s*\)\s*$/.exec(query);
   if (lv) {
