@@ -43,7 +43,11 @@ export class QueueRegistry {
     );
   }
 
+  /** Throws until discovery has read Redis once: before that, "unknown queue" would be a guess. */
   find(name: string): DiscoveredQueue | undefined {
+    if (!this.succeededOnce && !this.opts.explicitQueues) {
+      throw new Error('the queue list is not known yet: discovery has not read Redis successfully');
+    }
     return this.list().find((q) => q.name === name);
   }
 

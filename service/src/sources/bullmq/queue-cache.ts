@@ -10,10 +10,14 @@ export class QueueCache {
 
   constructor(private readonly client: Redis) {}
 
+  /** Throws while Redis is not connected: a Queue built then waits for 'ready' forever, hanging the request. */
   get(prefix: string, name: string): Queue {
     const k = `${prefix}\u0000${name}`;
     let queue = this.queues.get(k);
     if (!queue) {
+      if (this.client.status !== 'ready') {
+        throw new Error(`Redis is not connected (connection ${this.client.status})`);
+      }
       queue = new Queue(name, {
         connection: this.client,
         prefix,
