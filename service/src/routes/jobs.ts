@@ -26,6 +26,10 @@ export function jobRoutes(source: JobSource): Hono {
       } catch (err) {
         throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${errorMessage(err)}`);
       }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`;
+        throw new ApiError(400, 'invalid_body', `request body must be a JSON object like {"queue", "name"}, got ${got}`);
+      }
       const parsed = EnqueueRequestSchema.safeParse(body);
       if (!parsed.success) {
         throw validationError('invalid_body', parsed.error);
