@@ -34,10 +34,12 @@ export async function ensureHostBundle(): Promise<{ built: boolean; ms: number }
     return { built: false, ms: Date.now() - started };
   }
   const esbuild = await import('esbuild');
-  fs.rmSync(HOST_OUT, { recursive: true, force: true });
+  // Build next to the output and swap it in, so a concurrent reader never sees a half-written bundle.
+  const tmp = `${HOST_OUT}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: { host: path.join(HOST_SRC, 'main.tsx') },
-    outdir: HOST_OUT,
+    outdir: tmp,
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -49,7 +51,9 @@ export async function ensureHostBundle(): Promise<{ built: boolean; ms: number }
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
     loader: { '.svg': 'text', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.png': 'file' },
   });
-  fs.writeFileSync(STAMP, JSON.stringify({ hash, builtAt: new Date().toISOString() }));
   await esbuild.stop();
+  fs.writeFileSync(path.join(tmp, 'stamp.json'), JSON.stringify({ hash, builtAt: new Date().toISOString() }));
+  fs.rmSync(HOST_OUT, { recursive: true, force: true });
+  fs.renameSync(tmp, HOST_OUT);
   return { built: true, ms: Date.now() - started };
 }
