@@ -25,7 +25,7 @@ const BUSY = 'ops-busy'; // a worker completes some jobs and fails others
 const QUEUES = [IDLE, BUSY];
 
 /** Grafana would substitute the variable; the test picks the busy queue (regex and exact matchers both match it). */
-const asGrafanaWould = (expr: string) => expr.replace(/\$\{queue\}|\$queue/g, BUSY);
+const asGrafanaWould = (expr: string) => expr.replace(/\$\{queue\}|\$queue/g, BUSY).replace(/\$__rate_interval/g, '1m');
 
 describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server']], 'dashboard and alert PromQL against a live service and Prometheus', ([prometheusBin]) => {
   let logDir: string;
@@ -60,6 +60,11 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
       const r = await prom.query(`count by (queue) (bullmq_jobs{prefix="${prefix}"})`);
       return r.length === QUEUES.length;
     }, 30_000, 250);
+    // rate() in the dashboard needs at least two samples in its window.
+    await waitUntil('three scrapes', async () => {
+      const r = await prom.query('count_over_time(jobscope_redis_up[1m])');
+      return r.length === 1 && Number(r[0].value[1]) >= 3;
+    }, 30_000, 250);
   });
 
   afterAll(async () => {
@@ -93,7 +98,7 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
   });
 
   it.each(dashboardExpressions().filter((e) => !e.isVariable).map((e) => [e.where, e.expr] as const))(
-    'dashboard %s returns series carrying the queue label',
+    'dashboard %s returns series (per queue: with the queue label)',
     async (_where, expr) => {
       const result = await prom.query(asGrafanaWould(expr));
       expect(result.length).toBeGreaterThan(0);

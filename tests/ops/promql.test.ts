@@ -1,5 +1,5 @@
 import { METRICS, METRIC_JOB_STATES } from '@jobscope/contract';
-import { metricNames, variableQueryMetrics } from './promql';
+import { histogramBase, metricNames, variableQueryMetrics } from './promql';
 import { dashboardExpressions, alertExpressions } from './sources';
 
 const KNOWN = new Set<string>(Object.values(METRICS));
@@ -14,6 +14,12 @@ describe('PromQL metric-name extraction', () => {
     ['clamp_min(sum(up{job="a b"}), 1e3)', ['up']],
   ])('%s', (expr, names) => {
     expect(metricNames(expr)).toEqual(names);
+  });
+
+  it('maps histogram series to their histogram', () => {
+    expect(histogramBase('jobscope_snapshot_duration_seconds_bucket')).toBe('jobscope_snapshot_duration_seconds');
+    expect(histogramBase('jobscope_snapshot_duration_seconds_count')).toBe('jobscope_snapshot_duration_seconds');
+    expect(histogramBase('bullmq_jobs_count')).toBe('bullmq_jobs_count');
   });
 
   it('reads label_values() variable queries', () => {
@@ -31,7 +37,7 @@ describe('dashboards and alert rules use only contract metric names', () => {
   it.each(all.map((e) => [e.where, e.expr, e.isVariable] as const))('%s', (_where, expr, isVariable) => {
     const names = isVariable ? variableQueryMetrics(expr) : metricNames(expr);
     expect(names.length).toBeGreaterThan(0);
-    expect(names.filter((n) => !KNOWN.has(n))).toEqual([]);
+    expect(names.filter((n) => !KNOWN.has(histogramBase(n)))).toEqual([]);
   });
 
   it('the state label values used with bullmq_jobs are BullMQ exporter states', () => {

@@ -11,6 +11,12 @@ const KEYWORDS = new Set([
   'inf', 'nan',
 ]);
 
+/** Histogram series: `<name>_bucket`, `_sum`, `_count` belong to the histogram `<name>` (by convention a `_seconds` metric). */
+export function histogramBase(name: string): string {
+  const m = /^(.+_seconds)_(bucket|sum|count)$/.exec(name);
+  return m ? m[1] : name;
+}
+
 export function metricNames(expr: string): string[] {
   let s = expr
     // Grafana variables and macros ($queue, ${queue}, $__rate_interval, [[var]])
