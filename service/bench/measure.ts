@@ -58,39 +58,54 @@ async function commandStats(admin: Redis): Promise<CommandStats> {
   return stats;
 }
 
-function commandDelta(before: CommandStats, after: CommandStats, n: number): CommandCosts {
-  const out: CommandCosts = {};
-  const rows = [...after].map(([name, a]) => {
-    const b = before.get(name) ?? { calls: 0, usec: 0 };
-    return { name, calls: a.calls - b.calls, usec: a.usec - b.usec };
-  });
-  rows.sort((x, y) => y.usec - x.usec);
-  for (const r of rows.filter((r) => r.calls > 0 && r.name !== 'info').slice(0, 8)) {
-    out[r.name] = { callsPerRequest: r.calls / n, usPerRequest: r.usec / n };
-  }
-  return out;
-}
+/**
+ * Collects timings of one thing over several blocks of sequential calls (interleaved with other things' blocks), with
+ * the Redis CPU and per-command time of those blocks only.
+ */
+export class Sampler {
+  private readonly samples: number[] = [];
+  private cpuSeconds = 0;
+  private readonly commands = new Map<string, { calls: number; usec: number }>();
 
-/** `warmup` untimed calls, then `n` sequential timed ones. */
-export async function measureSequential(n: number, warmup: number, call: () => Promise<unknown>, admin: Redis): Promise<Measurement> {
-  for (let i = 0; i < warmup; i++) {
-    await call();
+  constructor(
+    private readonly call: () => Promise<unknown>,
+    private readonly admin: Redis
+  ) {}
+
+  async warmup(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      await this.call();
+    }
   }
-  const samples: number[] = [];
-  const commandsBefore = await commandStats(admin);
-  const cpuBefore = await redisCpuSeconds(admin);
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await call();
-    samples.push(performance.now() - started);
+
+  async block(n: number): Promise<void> {
+    const commandsBefore = await commandStats(this.admin);
+    const cpuBefore = await redisCpuSeconds(this.admin);
+    for (let i = 0; i < n; i++) {
+      const started = performance.now();
+      await this.call();
+      this.samples.push(performance.now() - started);
+    }
+    this.cpuSeconds += (await redisCpuSeconds(this.admin)) - cpuBefore;
+    for (const [name, after] of await commandStats(this.admin)) {
+      const before = commandsBefore.get(name) ?? { calls: 0, usec: 0 };
+      const sum = this.commands.get(name) ?? { calls: 0, usec: 0 };
+      this.commands.set(name, { calls: sum.calls + after.calls - before.calls, usec: sum.usec + after.usec - before.usec });
+    }
   }
-  const cpuAfter = await redisCpuSeconds(admin);
-  const commandsAfter = await commandStats(admin);
-  return {
-    latency: latencyStats(samples),
-    redisCpuMs: ((cpuAfter - cpuBefore) * 1000) / Math.max(1, n),
-    redisCommands: commandDelta(commandsBefore, commandsAfter, Math.max(1, n)),
-  };
+
+  result(): Measurement {
+    const n = Math.max(1, this.samples.length);
+    const rows = [...this.commands]
+      .filter(([name, c]) => c.calls > 0 && name !== 'info')
+      .sort(([, a], [, b]) => b.usec - a.usec)
+      .slice(0, 8);
+    return {
+      latency: latencyStats(this.samples),
+      redisCpuMs: (this.cpuSeconds * 1000) / n,
+      redisCommands: Object.fromEntries(rows.map(([name, c]) => [name, { callsPerRequest: c.calls / n, usPerRequest: c.usec / n }])),
+    };
+  }
 }
 
 export interface HttpReply {

@@ -17,17 +17,19 @@ export interface BenchOptions {
   /** Timed naive snapshots per stage and view (each takes tens of ms). */
   naiveRequests: number;
   warmup: number;
+  /** Interleaved blocks per figure (each view alternates small/big/naive blocks this many times). */
+  rounds: number;
   live: LiveJobOptions;
   /** Only delete the keys under this prefix (left by a killed run) and exit. */
   cleanPrefix: string | null;
 }
 
 const FULL = {
-  queues: 20, history: 50_000, smallHistory: 1_000, requests: 2_000, naiveRequests: 40, warmup: 200,
+  queues: 20, history: 50_000, smallHistory: 1_000, requests: 2_000, naiveRequests: 40, warmup: 200, rounds: 10,
   waiting: 100, prioritized: 20, delayed: 20, workerQueues: 10, concurrency: 1,
 };
 const QUICK: typeof FULL = {
-  queues: 3, history: 2_000, smallHistory: 200, requests: 100, naiveRequests: 5, warmup: 10,
+  queues: 3, history: 2_000, smallHistory: 200, requests: 100, naiveRequests: 5, warmup: 10, rounds: 2,
   waiting: 10, prioritized: 3, delayed: 3, workerQueues: 2, concurrency: 1,
 };
 type NumericOption = keyof typeof FULL;
@@ -40,6 +42,7 @@ const NAMES: Record<NumericOption, [string, string]> = {
   requests: ['requests', 'BENCH_REQUESTS'],
   naiveRequests: ['naive-requests', 'BENCH_NAIVE_REQUESTS'],
   warmup: ['warmup', 'BENCH_WARMUP'],
+  rounds: ['rounds', 'BENCH_ROUNDS'],
   waiting: ['waiting', 'BENCH_WAITING'],
   prioritized: ['prioritized', 'BENCH_PRIORITIZED'],
   delayed: ['delayed', 'BENCH_DELAYED'],
@@ -57,6 +60,7 @@ export const USAGE = `usage: npm run bench [-- options]
   --requests N            timed HTTP requests per stage and view (2000)                     env BENCH_REQUESTS
   --naive-requests N      timed naive snapshots per stage and view (40)                     env BENCH_NAIVE_REQUESTS
   --warmup N              untimed requests first (200)                                      env BENCH_WARMUP
+  --rounds N              interleaved blocks per figure (10)                                env BENCH_ROUNDS
   --waiting/--prioritized/--delayed N   live jobs per queue added with Queue.add (100/20/20)
   --worker-queues N       queues with a real Worker holding active jobs (10)
   --concurrency N         active jobs per such Worker (1)
@@ -106,6 +110,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     requests: num('requests'),
     naiveRequests: num('naiveRequests'),
     warmup: num('warmup'),
+    rounds: num('rounds'),
     live: {
       waiting: num('waiting'),
       prioritized: num('prioritized'),

@@ -3,11 +3,14 @@ import type { BenchOptions } from './options';
 import type { StageResult, ViewResult } from './run-stage';
 
 export interface BuildFigures {
-  smallStageMs: number;
-  growMs: number;
+  /** Writing the big dataset's history. */
+  bigBuildMs: number;
   hashesWritten: number;
   hashesPerSecond: number;
   jobsCheckedWithBullMQ: number;
+  /** Whole Redis after the build (both datasets; on a shared server, everyone's keys). */
+  redisUsedMemoryMb: number;
+  redisKeys: number;
 }
 
 export interface Target {
@@ -45,9 +48,8 @@ export interface BenchResults {
     replyBytes: number;
     totalJobs: number;
     allTopsSame: boolean;
-    /** Growing the history only added older jobs, so each view's list at the small history must be the start of its list at the big one. */
-    topsUnchangedByGrowth: boolean;
-    redisUsedMemoryMbBig: number;
+    /** The small dataset holds the big one's newest finished jobs, so its SUCCESS/FAILURE lists must start the big one's. */
+    historyListsConsistent: boolean;
   };
   targets: Target[];
   totalSeconds: number;
@@ -74,10 +76,9 @@ export function summarize(stages: StageResult[]): Pick<BenchResults, 'summary' |
     replyBytes: big.replyBytes,
     totalJobs: stages[stages.length - 1].totalJobs,
     allTopsSame: stages.every((s) => s.views.every((v) => v.sameTop)),
-    topsUnchangedByGrowth: stages[0].views.every((v) =>
-      stages.every((s) => v.ourTop.every((id, i) => view(s, v.view).ourTop[i] === id))
-    ),
-    redisUsedMemoryMbBig: stages[stages.length - 1].redisUsedMemoryMb,
+    historyListsConsistent: stages[0].views
+      .filter((v) => v.view !== 'all')
+      .every((v) => stages.every((s) => v.ourTop.every((id, i) => view(s, v.view).ourTop[i] === id))),
   };
   const targets: Target[] = [
     { name: 'p50 at the big history (HTTP)', goal: '<= 2 ms', value: summary.p50BigMs, met: summary.p50BigMs <= 2 },
@@ -127,12 +128,13 @@ export function markdown(r: BenchResults): string {
     '',
     `${o.queues} queues; per queue ${int(o.live.waiting)} waiting, ${int(o.live.prioritized)} prioritized, ${int(o.live.delayed)} delayed ` +
       `(real \`Queue.add\`), ${o.live.workerQueues} queues with a real Worker holding ${o.live.concurrency} active job(s). ` +
-      `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}), snapshot cache TTL 0. ` +
+      `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}; a quarter for limit 200) in ${o.rounds} ` +
+      `blocks interleaved between the two datasets and the naive reader, snapshot cache TTL 0. ` +
       `${r.environment.cpus} CPUs (${r.environment.cpuModel}), Node ${r.environment.node}, Redis ${r.environment.redisVersion} ` +
       `(${r.environment.redis}), load average ${r.environment.loadAverage.start.toFixed(1)} → ` +
       `${r.environment.loadAverage.end.toFixed(1)}, ${r.finishedAt.slice(0, 10)}. Build: ${int(r.build.hashesWritten)} job hashes at ` +
-      `${int(Math.round(r.build.hashesPerSecond))}/s; Redis used memory ${int(Math.round(r.summary.redisUsedMemoryMbBig))} MB ` +
-      `at the big history. Lists at the small history are the start of those at the big one: ${r.summary.topsUnchangedByGrowth ? 'yes' : '**no**'}.`
+      `${int(Math.round(r.build.hashesPerSecond))}/s; Redis used memory ${int(Math.round(r.build.redisUsedMemoryMb))} MB ` +
+      `with both datasets. Finished-job lists of the small dataset start those of the big one: ${r.summary.historyListsConsistent ? 'yes' : '**no**'}.`
   );
   return lines.join('\n');
 }
@@ -158,7 +160,7 @@ export function consoleTable(r: BenchResults): string {
     );
     out.push(`  ${v.view.padEnd(11)} ${parts.join(', ')}`);
   }
-  out.push('', `Lists at the small history are the start of those at the big one: ${r.summary.topsUnchangedByGrowth ? 'yes' : 'NO'}`);
+  out.push('', `Finished-job lists of the small dataset start those of the big one: ${r.summary.historyListsConsistent ? 'yes' : 'NO'}`);
   for (const t of r.targets) {
     out.push(`${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${ms(t.value)} (goal ${t.goal})`);
   }

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { API_PATHS, type JobState, type StatusResponse } from '@jobscope/contract';
-import { KeepAliveClient, measureSequential, type Measurement } from './measure';
+import { KeepAliveClient, Sampler, type Measurement } from './measure';
 import type { NaiveSnapshotter } from './naive-snapshot';
 import type { ServiceUnderTest } from './service-under-test';
 
@@ -41,29 +41,34 @@ export interface ViewResult {
 
 export interface StageResult {
   label: string;
+  prefix: string;
   completedPerQueue: number;
   failedPerQueue: number;
   /** Sum of every queue's counts as the route reports them. */
   totalJobs: number;
   naiveTotalJobs: number;
-  redisKeys: number;
-  redisUsedMemoryMb: number;
   views: ViewResult[];
 }
 
-export interface StageArgs {
+/** One dataset under test: its HTTP endpoint, in-process service and naive reader. */
+export interface Stage {
   label: string;
+  prefix: string;
   completedPerQueue: number;
   failedPerQueue: number;
   /** Base URL the HTTP figures are taken from (the spawned service, or the in-process one with --no-spawn). */
   httpUrl: string;
-  /** The in-process service, for the in-process column. */
   sut: ServiceUnderTest;
   naive: NaiveSnapshotter;
+}
+
+export interface MeasureArgs {
   admin: Redis;
   requests: number;
   naiveRequests: number;
   warmup: number;
+  /** Blocks per figure; the stages' blocks alternate so a load change on the machine hits all of them alike. */
+  rounds: number;
   log: (line: string) => void;
 }
 
@@ -71,58 +76,72 @@ function viewUrl(base: string, view: View): string {
   return `${base}${API_PATHS.status}?limit=${view.limit}${view.state ? `&state=${view.state}` : ''}`;
 }
 
-export async function runStage(args: StageArgs): Promise<StageResult> {
+/** Times every view on every stage, interleaved: for each view, `rounds` rounds of one block per stage and method. */
+export async function measureStages(stages: Stage[], args: MeasureArgs): Promise<StageResult[]> {
   const client = new KeepAliveClient();
-  const views: ViewResult[] = [];
-  let totalJobs = 0;
-  let naiveTotalJobs = 0;
+  const results: StageResult[] = stages.map((s) => ({
+    label: s.label, prefix: s.prefix, completedPerQueue: s.completedPerQueue, failedPerQueue: s.failedPerQueue,
+    totalJobs: 0, naiveTotalJobs: 0, views: [],
+  }));
+  const perBlock = (total: number) => Math.max(1, Math.ceil(total / args.rounds));
   try {
     for (const view of VIEWS) {
-      const url = viewUrl(args.httpUrl, view);
-      const first = await client.get(url);
-      if (first.status !== 200) {
-        throw new Error(`GET ${url} answered ${first.status}: ${first.body.toString().slice(0, 300)}`);
-      }
-      const body = JSON.parse(first.body.toString()) as StatusResponse;
-      const ourTop = body.jobs.map((j) => `${j.queue}/${j.id}`);
-      totalJobs = body.queues.reduce((sum, q) => sum + Object.values(q.nativeCounts).reduce((a, b) => a + b, 0), 0);
-
-      const http = await measureSequential(args.requests, args.warmup, async () => {
-        const reply = await client.get(url);
-        if (reply.status !== 200) throw new Error(`GET ${url} answered ${reply.status}`);
-      }, args.admin);
-      const query = { limit: view.limit, ...(view.state ? { state: view.state } : {}) };
-      const inProcess = await measureSequential(Math.ceil(args.requests / 2), Math.ceil(args.warmup / 2), () =>
-        args.sut.service.snapshots.get(query), args.admin);
-
-      const naiveFirst = await args.naive.snapshot(view.limit, view.state);
-      naiveTotalJobs = naiveFirst.totalJobs;
-      const naiveRuns = Math.max(3, Math.round(args.naiveRequests * view.naiveShare));
-      const naive = await measureSequential(naiveRuns, Math.min(3, args.warmup), () =>
-        args.naive.snapshot(view.limit, view.state), args.admin);
-
-      const sameTop = ourTop.length === naiveFirst.ids.length && ourTop.every((id, i) => id === naiveFirst.ids[i]);
-      views.push({
-        view: view.name, limit: view.limit, http, inProcess, naive, replyBytes: first.body.length, naiveReplyBytes: naiveFirst.replyBytes,
-        ourTop, naiveTop: naiveFirst.ids, sameTop,
+      const runs = stages.map((stage) => {
+        const url = viewUrl(stage.httpUrl, view);
+        const query = { limit: view.limit, ...(view.state ? { state: view.state } : {}) };
+        return {
+          url,
+          http: new Sampler(async () => {
+            const reply = await client.get(url);
+            if (reply.status !== 200) throw new Error(`GET ${url} answered ${reply.status}`);
+          }, args.admin),
+          inProcess: new Sampler(() => stage.sut.service.snapshots.get(query), args.admin),
+          naive: new Sampler(() => stage.naive.snapshot(view.limit, view.state), args.admin),
+        };
       });
-      args.log(
-        `  ${args.label} ${view.name.padEnd(11)} ours p50 ${http.latency.p50.toFixed(2)} ms p99 ${http.latency.p99.toFixed(2)} ms` +
-          ` | naive p50 ${naive.latency.p50.toFixed(1)} ms | top-${view.limit} ${sameTop ? 'same' : 'DIFFERENT'}`
+      const firsts = await Promise.all(
+        stages.map(async (stage, i) => {
+          const reply = await client.get(runs[i].url);
+          if (reply.status !== 200) {
+            throw new Error(`GET ${runs[i].url} answered ${reply.status}: ${reply.body.toString().slice(0, 300)}`);
+          }
+          return { reply, body: JSON.parse(reply.body.toString()) as StatusResponse, naive: await stage.naive.snapshot(view.limit, view.state) };
+        })
       );
+      for (const run of runs) {
+        await run.http.warmup(args.warmup);
+        await run.inProcess.warmup(Math.ceil(args.warmup / 2));
+        await run.naive.warmup(Math.min(3, args.warmup));
+      }
+      const naiveRuns = Math.max(args.rounds, Math.round(args.naiveRequests * view.naiveShare));
+      for (let round = 0; round < args.rounds; round++) {
+        // Alternate which stage goes first, so neither always follows the naive calls' garbage.
+        const order = round % 2 === 0 ? runs : [...runs].reverse();
+        for (const run of order) {
+          await run.http.block(perBlock(args.requests));
+          await run.inProcess.block(perBlock(Math.ceil(args.requests / 2)));
+          await run.naive.block(perBlock(naiveRuns));
+        }
+      }
+      stages.forEach((stage, i) => {
+        const { reply, body, naive } = firsts[i];
+        const ourTop = body.jobs.map((j) => `${j.queue}/${j.id}`);
+        const sameTop = ourTop.length === naive.ids.length && ourTop.every((id, k) => id === naive.ids[k]);
+        results[i].totalJobs = body.queues.reduce((sum, q) => sum + Object.values(q.nativeCounts).reduce((a, b) => a + b, 0), 0);
+        results[i].naiveTotalJobs = naive.totalJobs;
+        const r: ViewResult = {
+          view: view.name, limit: view.limit, http: runs[i].http.result(), inProcess: runs[i].inProcess.result(),
+          naive: runs[i].naive.result(), replyBytes: reply.body.length, naiveReplyBytes: naive.replyBytes,
+          ourTop, naiveTop: naive.ids, sameTop,
+        };
+        results[i].views.push(r);
+        args.log(
+          `  ${stage.label.padEnd(8)} ${view.name.padEnd(11)} ours p50 ${r.http.latency.p50.toFixed(2)} ms p99 ${r.http.latency.p99.toFixed(2)} ms` +
+            ` | naive p50 ${r.naive.latency.p50.toFixed(1)} ms | top-${view.limit} ${sameTop ? 'same' : 'DIFFERENT'}`
+        );
+      });
     }
-    const [keys, memory] = await Promise.all([args.admin.dbsize(), args.admin.info('memory')]);
-    const used = Number(/^used_memory:(\d+)/m.exec(memory)?.[1] ?? NaN);
-    return {
-      label: args.label,
-      completedPerQueue: args.completedPerQueue,
-      failedPerQueue: args.failedPerQueue,
-      totalJobs,
-      naiveTotalJobs,
-      redisKeys: keys,
-      redisUsedMemoryMb: used / 2 ** 20,
-      views,
-    };
+    return results;
   } finally {
     client.close();
   }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { checkDatasetSample, checkGeneratorAgainstReference } from './dataset-check';
-import { countHistory, planHistory, writeHistory, type OptsTemplates } from './dataset';
+import { countHistory, planHistory, writeHistory, type HistoryPlan, type OptsTemplates } from './dataset';
 import { KeyLedger, keysUnderPrefix, unlinkKeys } from './keyspace';
 import { addLiveJobs, startHangingWorkers, type RunningWorkers } from './live-jobs';
 import { NaiveSnapshotter } from './naive-snapshot';
@@ -17,7 +17,7 @@ import { startPrivateRedis, type PrivateRedis } from './private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
 import { consoleTable, environment, markdown, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
-import { runStage, type StageResult } from './run-stage';
+import { measureStages, type Stage } from './run-stage';
 import { spawnService, startService, type ServiceUnderTest } from './service-under-test';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -46,18 +46,34 @@ class Teardown {
   }
 }
 
-async function cleanPrefixOnly(options: BenchOptions, prefix: string): Promise<void> {
-  if (!prefix.startsWith('jobscope-bench-')) {
-    throw new OptionsError(`--clean only deletes bench prefixes (jobscope-bench-...), not "${prefix}"`);
+/** Where each dataset lives: `<root>-1k` and `<root>-50k` (named by completed jobs per queue); reference jobs under the root. */
+function datasetPrefix(root: string, completed: number): string {
+  return `${root}-${completed >= 1000 && completed % 1000 === 0 ? `${completed / 1000}k` : completed}`;
+}
+
+async function cleanPrefixOnly(options: BenchOptions, root: string): Promise<void> {
+  if (!/^jobscope-bench-\d+$/.test(root)) {
+    throw new OptionsError(`--clean takes the prefix a bench run printed (jobscope-bench-<pid>), not "${root}"`);
   }
   const redis = new Redis(options.redisUrl);
   try {
-    const keys = await keysUnderPrefix(redis, prefix, Number.MAX_SAFE_INTEGER);
+    // The run's own prefixes only: `<root>:*` and `<root>-<size>:*`.
+    const keys = [...(await keysUnderPrefix(redis, root, Number.MAX_SAFE_INTEGER))];
+    for (const size of [options.smallHistory, options.history]) {
+      keys.push(...(await keysUnderPrefix(redis, datasetPrefix(root, size), Number.MAX_SAFE_INTEGER)));
+    }
     await unlinkKeys(redis, keys);
-    log(`deleted ${keys.length} keys under ${prefix}:`);
+    log(`deleted ${keys.length} keys under ${root}: and its dataset prefixes`);
   } finally {
     redis.disconnect();
   }
+}
+
+interface Dataset {
+  label: string;
+  prefix: string;
+  plan: HistoryPlan;
+  fromId: number;
 }
 
 async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResults> {
@@ -69,24 +85,28 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     teardown.add('stop private redis-server', () => server.stop());
     redisUrl = server.url;
   }
-  const prefix = `jobscope-bench-${process.pid}`;
-  log(`jobscope status bench${options.quick ? ' (quick)' : ''}: ${options.private ? 'private redis-server' : 'Redis'} ${redisUrl}, prefix ${prefix}`);
+  const root = `jobscope-bench-${process.pid}`;
+  log(`jobscope status bench${options.quick ? ' (quick)' : ''}: ${options.private ? 'private redis-server' : 'Redis'} ${redisUrl}, prefix ${root}`);
 
   // BullMQ Workers need maxRetriesPerRequest: null on a connection they are given.
   const bullConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const admin = new Redis(redisUrl);
   const writer = new RespWriter(redisUrl);
   await writer.connect();
-  const ledger = new KeyLedger(prefix);
+  const ledgers: KeyLedger[] = [];
   teardown.add('close connections', async () => {
     writer.close();
     admin.disconnect();
     bullConnection.disconnect();
   });
-  teardown.add(`delete keys under ${prefix}:`, async () => {
+  teardown.add(`delete keys under ${root}`, async () => {
     const t = performance.now();
-    const deleted = await ledger.deleteAll(admin);
-    const left = await keysUnderPrefix(admin, prefix);
+    let deleted = 0;
+    let left: string[] = [];
+    for (const ledger of ledgers) {
+      deleted += await ledger.deleteAll(admin);
+      left = left.concat(await keysUnderPrefix(admin, ledger.prefix));
+    }
     if (left.length > 0) {
       await unlinkKeys(admin, left);
       process.stderr.write(`cleanup: ${left.length} keys were not deleted by name (now unlinked), e.g. ${left.slice(0, 5).join(', ')}\n`);
@@ -96,73 +116,84 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
   const redisVersion = /redis_version:([^\r\n]+)/.exec(await admin.info('server'))?.[1] ?? 'unknown';
 
   // 1. Ground truth: real jobs finished by a real Worker; the generator must reproduce them exactly.
-  ledger.addQueue(REFERENCE_QUEUE);
-  const refs = await makeReferenceJobs(bullConnection, prefix);
-  for (const key of await checkGeneratorAgainstReference(bullConnection, prefix, refs)) {
-    ledger.addKey(key);
+  const rootLedger = new KeyLedger(root);
+  ledgers.push(rootLedger);
+  rootLedger.addQueue(REFERENCE_QUEUE);
+  const refs = await makeReferenceJobs(bullConnection, root);
+  for (const key of await checkGeneratorAgainstReference(bullConnection, root, refs)) {
+    rootLedger.addKey(key);
   }
   log('generator check: re-encoded real completed and failed jobs are identical (HGETALL and Job.fromId)');
   const opts: OptsTemplates = { completed: refs.completed.record.opts, failed: refs.failed.record.opts };
 
-  // 2. Small stage: the newest ids of the history, live jobs, workers.
-  const plan = planHistory(prefix, options.queues, options.history, options.smallHistory);
-  for (const queue of plan.queues) {
-    ledger.addQueue(queue, plan.totalIds);
+  // 2. Two datasets with the same queues and the same newest jobs: the small one holds only the newest ids.
+  const bigPlan = planHistory(datasetPrefix(root, options.history), options.queues, options.history, options.smallHistory);
+  const small = countHistory(bigPlan.smallFrom, bigPlan.totalIds);
+  const big = countHistory(1, bigPlan.totalIds);
+  const datasets: Dataset[] = [
+    { label: `${small.completed}/q`, prefix: datasetPrefix(root, small.completed), plan: { ...bigPlan, prefix: datasetPrefix(root, small.completed) }, fromId: bigPlan.smallFrom },
+    { label: `${big.completed}/q`, prefix: bigPlan.prefix, plan: bigPlan, fromId: 1 },
+  ];
+  let hashesWritten = 0;
+  let jobsChecked = 0;
+  let bigBuild = { ms: 0, hashes: 0 };
+  for (const d of datasets) {
+    const ledger = new KeyLedger(d.prefix);
+    ledgers.push(ledger);
+    d.plan.queues.forEach((q) => ledger.addQueue(q, d.plan.totalIds));
+    const t = performance.now();
+    const written = await writeHistory(writer, d.plan, opts, d.fromId, d.plan.totalIds);
+    const ms = performance.now() - t;
+    hashesWritten += written;
+    if (d.fromId === 1) bigBuild = { ms, hashes: written };
+    await addLiveJobs(bullConnection, d.prefix, d.plan.queues, options.live);
+    const workers: RunningWorkers = await startHangingWorkers(bullConnection, d.prefix, d.plan.queues, options.live);
+    teardown.add(`close workers of ${d.prefix}`, () => workers.close());
+    const checked = await checkDatasetSample(bullConnection, { plan: d.plan, opts, refs, live: options.live, fromId: d.fromId });
+    jobsChecked += checked.jobsChecked;
+    log(`${d.prefix}: ${checked.totalJobs.toLocaleString('en-US')} jobs (${written.toLocaleString('en-US')} hashes in ` +
+      `${(ms / 1000).toFixed(1)} s); getJobCounts of every queue and Job.fromId of ${checked.jobsChecked} sampled jobs agree`);
   }
-  let t = performance.now();
-  const smallWritten = await writeHistory(writer, plan, opts, plan.smallFrom, plan.totalIds);
-  await addLiveJobs(bullConnection, prefix, plan.queues, options.live);
-  const workers: RunningWorkers = await startHangingWorkers(bullConnection, prefix, plan.queues, options.live);
-  teardown.add('close workers', () => workers.close());
-  const smallStageMs = performance.now() - t;
-  let checked = await checkDatasetSample(bullConnection, { plan, opts, refs, live: options.live, fromId: plan.smallFrom });
-  let jobsChecked = checked.jobsChecked;
-  log(`small stage built in ${(smallStageMs / 1000).toFixed(1)} s: ${checked.totalJobs.toLocaleString('en-US')} jobs; ` +
-    `getJobCounts of every queue and Job.fromId of ${checked.jobsChecked} sampled jobs agree`);
+  const memory = await admin.info('memory');
 
-  const sut: ServiceUnderTest = await startService(redisUrl, prefix, plan.queues);
-  teardown.add('stop in-process service', () => sut.close());
-  let httpUrl = sut.url;
-  if (options.spawn) {
-    const spawned = await spawnService(redisUrl, prefix, plan.queues);
-    teardown.add('stop spawned service', () => spawned.close());
-    httpUrl = spawned.url;
+  // 3. The service per dataset: spawned src/main.ts for HTTP, an in-process one for the in-process column.
+  const stages: Stage[] = [];
+  for (const d of datasets) {
+    const sut: ServiceUnderTest = await startService(redisUrl, d.prefix, d.plan.queues);
+    teardown.add(`stop in-process service of ${d.prefix}`, () => sut.close());
+    let httpUrl = sut.url;
+    if (options.spawn) {
+      const spawned = await spawnService(redisUrl, d.prefix, d.plan.queues);
+      teardown.add(`stop spawned service of ${d.prefix}`, () => spawned.close());
+      httpUrl = spawned.url;
+    }
+    const naive = new NaiveSnapshotter(admin, d.prefix, d.plan.queues);
+    teardown.add(`close naive queues of ${d.prefix}`, () => naive.close());
+    const counts = countHistory(d.fromId, d.plan.totalIds);
+    stages.push({ label: d.label, prefix: d.prefix, completedPerQueue: counts.completed, failedPerQueue: counts.failed, httpUrl, sut, naive });
+    log(`${d.prefix}: service on ${httpUrl} (${options.spawn ? 'src/main.ts in its own process' : 'in-process'})`);
   }
-  const naive = new NaiveSnapshotter(admin, prefix, plan.queues);
-  teardown.add('close naive queues', () => naive.close());
-  log(`service listening on ${httpUrl} (${options.spawn ? 'src/main.ts in its own process' : 'in-process'})`);
 
-  const stageArgs = { httpUrl, sut, naive, admin, requests: options.requests, naiveRequests: options.naiveRequests, warmup: options.warmup, log };
-  const stages: StageResult[] = [];
-  const small = countHistory(plan.smallFrom, plan.totalIds);
-  stages.push(await runStage({ ...stageArgs, label: `${small.completed}/q`, completedPerQueue: small.completed, failedPerQueue: small.failed }));
+  const results = await measureStages(stages, {
+    admin, requests: options.requests, naiveRequests: options.naiveRequests, warmup: options.warmup, rounds: options.rounds, log,
+  });
 
-  // 3. Grow to the full history (older ids), check again, measure again.
-  t = performance.now();
-  const grown = await writeHistory(writer, plan, opts, 1, plan.smallFrom - 1);
-  const growMs = performance.now() - t;
-  checked = await checkDatasetSample(bullConnection, { plan, opts, refs, live: options.live, fromId: 1 });
-  jobsChecked += checked.jobsChecked;
-  log(`grew to ${checked.totalJobs.toLocaleString('en-US')} jobs in ${(growMs / 1000).toFixed(1)} s ` +
-    `(${Math.round(grown / (growMs / 1000)).toLocaleString('en-US')} hashes/s); BullMQ counts and samples agree`);
-  const big = countHistory(1, plan.totalIds);
-  stages.push(await runStage({ ...stageArgs, label: `${big.completed}/q`, completedPerQueue: big.completed, failedPerQueue: big.failed }));
-
-  const { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup } = options;
+  const { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds } = options;
   return {
     finishedAt: new Date().toISOString(),
     quick,
     environment: environment(redisVersion, isPrivate, loadAtStart),
-    options: { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup },
+    options: { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds },
     build: {
-      smallStageMs,
-      growMs,
-      hashesWritten: smallWritten + grown,
-      hashesPerSecond: grown / (growMs / 1000),
+      bigBuildMs: bigBuild.ms,
+      hashesWritten,
+      hashesPerSecond: bigBuild.hashes / (bigBuild.ms / 1000),
       jobsCheckedWithBullMQ: jobsChecked,
+      redisUsedMemoryMb: Number(/^used_memory:(\d+)/m.exec(memory)?.[1] ?? NaN) / 2 ** 20,
+      redisKeys: await admin.dbsize(),
     },
-    stages,
-    ...summarize(stages),
+    stages: results,
+    ...summarize(results),
     totalSeconds: (performance.now() - started) / 1000,
   };
 }
