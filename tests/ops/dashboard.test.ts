@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import { METRIC_JOB_STATES, STATE_OF_NATIVE, type NativeState } from '@jobscope/contract';
 import { DASHBOARD_SCHEMA } from './dashboard-schema';
 import { allPanels, dashboards, dashboardFiles } from './sources';
 import { DASHBOARD_DIR, PROVISIONED_PROMETHEUS_UID, listFiles, readYaml } from './repo';
@@ -99,6 +100,27 @@ describe.each(found.map((d) => [d.file, d.dashboard] as const))('%s', (_file, da
         const urls = links.map((l) => l.url).join(' ');
         expect(`${p.title}/${t.refId}: ${urls}`).toMatch(/queue=(\$\{__field\.labels\.queue\}|\$\{queue\})/);
       }
+    }
+  });
+
+  it('folds BullMQ states into Jobs-tab states exactly as the contract does (query state regex <-> link state)', () => {
+    // The metric says `waiting` where BullMQ's key (and the contract's native state) is `wait`.
+    const nativeOf = (metricState: string) => (metricState === 'waiting' ? 'wait' : metricState) as NativeState;
+    for (const p of queryPanels) {
+      const stateLinked = (p.fieldConfig?.overrides ?? []).filter((o) => o.matcher.id === 'byFrameRefID');
+      if (stateLinked.length === 0) continue;
+      const covered: string[] = [];
+      for (const o of stateLinked) {
+        const target = (p.targets ?? []).find((t) => t.refId === o.matcher.options);
+        const regex = /state=~"([^"]+)"/.exec(target?.expr ?? '');
+        expect(regex).not.toBeNull();
+        const metricStates = (regex as RegExpExecArray)[1].split('|');
+        covered.push(...metricStates);
+        const urls = o.properties.filter((pr) => pr.id === 'links').flatMap((pr) => pr.value as Array<{ url: string }>);
+        const linked = new Set(urls.map((u) => new URL(u.url, 'http://x').searchParams.get('state')));
+        expect([...linked]).toEqual([...new Set(metricStates.map((m) => STATE_OF_NATIVE[nativeOf(m)]))]);
+      }
+      expect(covered.sort()).toEqual([...METRIC_JOB_STATES].sort());
     }
   });
 

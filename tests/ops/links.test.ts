@@ -1,7 +1,7 @@
 import { PLUGIN_ID, SETTINGS_PAGE_PATH } from '@jobscope/contract';
 import { linkProblems } from './links';
 import { alertRules, dashboards, urlsIn } from './sources';
-import { readJson } from './repo';
+import { readJson, readText } from './repo';
 
 /** Template forms a dashboard link may use for the queue: the repeat/dashboard variable, or the series label. */
 const DASHBOARD_QUEUE_TEMPLATES = ['${__field.labels.queue}', '${queue}'];
@@ -65,6 +65,10 @@ describe("the plugin's plugin.json serves those links", () => {
   it(`has a page include for ${SETTINGS_PAGE_PATH}`, () => {
     const pages = (plugin.includes ?? []).filter((i) => i.type === 'page').map((i) => resolve(i.path));
     expect(pages).toContain(SETTINGS_PAGE_PATH);
+  });
+
+  it('the plugin build copies src/**/*.json into dist, so the include path resolves in the built plugin', () => {
+    expect(readText('grafana-plugin/.config/bundler/copyFiles.ts')).toMatch(/\{ from: '\*\*\/\*\.json', to: '\.' \}/);
   });
 
   it('bundles every dashboard of grafana-plugin/src/dashboards as a dashboard include', () => {
