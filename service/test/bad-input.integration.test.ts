@@ -24,7 +24,7 @@ let before: KeyspaceDigest;
 const JSON_TYPE = { 'content-type': 'application/json' };
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
-function postJobs(body: BodyInit | null, headers: Record<string, string> = { ...AUTH, ...JSON_TYPE }, target = () => service) {
+function postJobs(body: string | null, headers: Record<string, string> = { ...AUTH, ...JSON_TYPE }, target = () => service) {
   return getJson(target(), '/api/jobs', { method: 'POST', headers, body });
 }
 

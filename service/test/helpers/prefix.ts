@@ -48,7 +48,7 @@ async function dumpKey(redis: Redis, key: string): Promise<string> {
       content = (await redis.smembers(key)).sort();
       break;
     case 'zset':
-      content = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      content = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       break;
     case 'stream':
       content = await redis.xrange(key, '-', '+');

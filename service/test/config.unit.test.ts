@@ -1,0 +1,39 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefixes: ['bull'],
+      queues: null,
+      apiToken: null,
+      snapshotTtlMs: 1000,
+    });
+  });
+
+  it('reads lists and numbers from strings', () => {
+    const c = loadConfig({ JOBSCOPE_PREFIXES: ' bull , {tagged} ,', JOBSCOPE_QUEUES: 'a,b', JOBSCOPE_SNAPSHOT_TTL_MS: '0' });
+    expect(c).toMatchObject({ prefixes: ['bull', '{tagged}'], queues: ['a', 'b'], snapshotTtlMs: 0 });
+  });
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['JOBSCOPE_SNAPSHOT_TTL_MS', '-1'],
+    ['JOBSCOPE_SNAPSHOT_TTL_MS', 'fast'],
+    ['JOBSCOPE_DISCOVERY_INTERVAL_MS', '500'],
+    ['JOBSCOPE_QUEUES', 'ok,bad:name'],
+    ['JOBSCOPE_API_TOKEN', 'short'],
+    ['LOG_LEVEL', 'loud'],
+  ])('a bad %s (%s) is a ConfigError naming the variable', (variable, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`${variable}:`);
+  });
+});
