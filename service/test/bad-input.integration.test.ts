@@ -156,6 +156,11 @@ describe('POST /api/jobs with bad input', () => {
     expectCleanError(await postJobs(JSON.stringify(body)), 400, 'invalid_body', message);
   });
 
+  it.each([100, 5_000, 100_000])('400 (not a 500 from a stack overflow) for data nested %i levels deep', async (depth) => {
+    const body = `{"queue":"${QUEUE}","name":"deep","data":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    expectCleanError(await postJobs(body), 400, 'invalid_body', 'request body nests deeper than 64 levels');
+  });
+
   it('404 for a queue that does not exist, naming the known ones', async () => {
     const res = await postJobs(JSON.stringify({ ...valid, queue: 'ordres' }));
     expectCleanError(res, 404, 'unknown_queue', `unknown queue "ordres"; known queues: ${QUEUE}`);

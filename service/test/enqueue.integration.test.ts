@@ -96,7 +96,17 @@ describe('POST /api/jobs', () => {
     }
   });
 
-  it('accepts a body just under the 256 KB limit', async () => {
+  it('accepts data nested as deep as the limit allows', async () => {
+    let data: unknown = { leaf: true };
+    for (let i = 0; i < 60; i++) {
+      data = i % 2 ? [data] : { level: data };
+    }
+    const res = await post({ queue: MAIL, name: 'deep', data });
+    expect(res.status).toBe(201);
+    expect((await added(MAIL, res.body)).data).toEqual(data);
+  });
+
+  it('accepts a body of exactly 256 KB', async () => {
     const envelope = JSON.stringify({ queue: MAIL, name: 'big', data: { blob: '' } });
     const blob = 'y'.repeat(ENQUEUE_MAX_BODY_BYTES - Buffer.byteLength(envelope));
     const res = await post({ queue: MAIL, name: 'big', data: { blob } });

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ENQUEUE_MAX_BODY_BYTES, EnqueueRequestSchema } from '@jobscope/contract';
 import { ApiError, sendError, validationError } from '../http/errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth';
 import { UnknownQueueError, type JobSource } from '../sources/source';
 import { errorMessage } from '../redis/probe';
 
@@ -29,6 +30,9 @@ export function jobRoutes(source: JobSource): Hono {
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`;
         throw new ApiError(400, 'invalid_body', `request body must be a JSON object like {"queue", "name"}, got ${got}`);
+      }
+      if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+        throw new ApiError(400, 'invalid_body', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
       }
       const parsed = EnqueueRequestSchema.safeParse(body);
       if (!parsed.success) {
