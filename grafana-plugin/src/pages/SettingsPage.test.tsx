@@ -38,7 +38,12 @@ const selectedTab = () =>
   screen.getAllByRole('tab').find((t) => t.getAttribute('aria-selected') === 'true')?.textContent;
 
 describe('SettingsPage tabs', () => {
+  // Fake timers: the Jobs tab's 2 s poll must not fire between steps (outside act) on a slow machine.
+  afterEach(() => {
+    jest.useRealTimers();
+  });
   beforeEach(() => {
+    jest.useFakeTimers();
     window.sessionStorage.clear();
     setUserRole('Viewer');
     healthOrStatus();

@@ -14,7 +14,12 @@ describe('Run job modal', () => {
   let enqueueReply: FakeReply;
   let backend: FakeBackend;
 
+  afterEach(() => {
+    jest.useRealTimers();
+  });
   beforeEach(async () => {
+    // Fake timers: the Jobs tab's 2 s poll must not fire between steps (outside act) on a slow machine.
+    jest.useFakeTimers();
     setUserRole('Editor');
     enqueueReply = { status: 201, data: { id: '42', queue: 'email', state: 'PENDING' } };
     backend = new FakeBackend((call: FakeCall) =>
