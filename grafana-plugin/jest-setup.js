@@ -6,7 +6,14 @@ import './.config/jest-setup';
 if (typeof global.MessageChannel === 'undefined') {
   global.MessageChannel = class MessageChannel {
     constructor() {
-      const port = () => ({ onmessage: null, postMessage: undefined, close() {}, start() {}, addEventListener() {}, removeEventListener() {} });
+      const port = () => ({
+        onmessage: null,
+        postMessage: undefined,
+        close() {},
+        start() {},
+        addEventListener() {},
+        removeEventListener() {},
+      });
       this.port1 = port();
       this.port2 = port();
       this.port1.postMessage = (data) => setTimeout(() => this.port2.onmessage && this.port2.onmessage({ data }), 0);
