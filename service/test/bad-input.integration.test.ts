@@ -192,6 +192,53 @@ describe('other routes with bad input', () => {
   });
 });
 
+describe('read token and unexpected failures', () => {
+  const READ_TOKEN = 'read-only-token-1';
+
+  it('with JOBSCOPE_READ_TOKEN set, status needs the read (or write) token', async () => {
+    const guarded = await startService({ JOBSCOPE_PREFIXES: prefix, JOBSCOPE_API_TOKEN: TOKEN, JOBSCOPE_READ_TOKEN: READ_TOKEN });
+    try {
+      const status = '/api/settings/jobs/status';
+      expectCleanError(await getJson(guarded, status), 401, 'unauthorized', 'JOBSCOPE_READ_TOKEN is set');
+      expectCleanError(await getJson(guarded, status, { headers: { authorization: 'Bearer nope-nope-nope' } }), 401, 'unauthorized', 'invalid token');
+      for (const token of [READ_TOKEN, TOKEN]) {
+        const ok = await getJson(guarded, status, { headers: { authorization: `Bearer ${token}` } });
+        expect(ok.status).toBe(200);
+      }
+      // The read token does not allow writes.
+      const write = await getJson(guarded, '/api/jobs', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${READ_TOKEN}`, ...JSON_TYPE },
+        body: JSON.stringify({ queue: QUEUE, name: 'x' }),
+      });
+      expectCleanError(write, 401, 'unauthorized', 'invalid token');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('a successful answer carries the secure headers and is not cached by browsers', async () => {
+    const res = await getJson(service, '/api/settings/jobs/status');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBeTruthy();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('an unexpected error is a 500 JSON without its message or stack', async () => {
+    const spy = jest
+      .spyOn(service.snapshots, 'get')
+      .mockRejectedValueOnce(new TypeError('secret detail at /srv/app/src/thing.ts:12:34'));
+    try {
+      const res = await getJson(service, '/api/settings/jobs/status');
+      expectCleanError(res, 500, 'internal', 'internal error');
+      expect(JSON.stringify(res.body)).not.toContain('secret detail');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe('after all the rejected requests', () => {
   it('nothing under the prefix changed: same keys, types and values', async () => {
     const after = await keyspaceDigest(redis, prefix);
