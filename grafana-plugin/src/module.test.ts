@@ -4,11 +4,13 @@ import pluginJson from './plugin.json';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
-  getTemplateSrv: () => ({
-    replace: (target: string) => (target === '${queue:csv}' ? mockQueueVariable : target),
-  }),
+  getTemplateSrv: () => ({ getVariables: () => mockVariables }),
 }));
-let mockQueueVariable = '${queue:csv}';
+let mockVariables: Array<{ name: string; current: { text: unknown; value: unknown } }> = [];
+const queueVariable = (value: string | string[]) => [
+  { name: 'state', current: { text: 'failed', value: 'failed' } },
+  { name: 'queue', current: { text: value, value } },
+];
 
 function panelContext(overrides: Partial<PluginExtensionPanelContext> = {}): PluginExtensionPanelContext {
   return {
@@ -32,7 +34,7 @@ const configure = (ctx: PluginExtensionPanelContext) =>
 
 describe('panel-menu link', () => {
   beforeEach(() => {
-    mockQueueVariable = '${queue:csv}';
+    mockVariables = [];
   });
 
   it('matches plugin.json extensions.addedLinks (title, description, targets)', () => {
@@ -72,9 +74,13 @@ describe('panel-menu link', () => {
   });
 
   it('falls back to a single-valued queue template variable, not to All or several values', () => {
-    mockQueueVariable = 'billing';
+    mockVariables = queueVariable('billing');
     expect(configure(panelContext())).toEqual({ path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=billing' });
-    mockQueueVariable = 'email,billing';
+    mockVariables = queueVariable(['billing']);
+    expect(configure(panelContext())).toEqual({ path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=billing' });
+    mockVariables = queueVariable(['email', 'billing']);
+    expect(configure(panelContext())).toEqual({});
+    mockVariables = queueVariable(['$__all']); // All (allValue ".+" in the Jobs overview dashboard)
     expect(configure(panelContext())).toEqual({});
   });
 });

@@ -66,10 +66,22 @@ export function queueOfPanel(ctx: PluginExtensionPanelContext | undefined): stri
     return fromTargets;
   }
 
+  return queueOfVariable();
+}
+
+/**
+ * The `queue` dashboard variable's value when exactly one queue is selected. The current value is read rather than
+ * interpolated: with All selected, interpolation yields the variable's allValue (e.g. `.+`), not a queue.
+ */
+function queueOfVariable(): string | undefined {
   try {
-    const value = getTemplateSrv().replace('${queue:csv}', ctx.scopedVars);
-    if (value !== '${queue:csv}' && usable(value)) {
-      return value;
+    const variable = getTemplateSrv()
+      .getVariables()
+      .find((v) => v.name === 'queue');
+    const value: unknown = variable && 'current' in variable ? variable.current?.value : undefined;
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    if (values.length === 1 && values[0] !== '$__all' && usable(values[0])) {
+      return values[0];
     }
   } catch {
     // no template service (outside a dashboard): no variable to read
