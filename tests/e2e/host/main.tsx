@@ -4,7 +4,7 @@
 // SystemJS and its AMD extra are separate <script>s loaded AFTER this bundle: the AMD extra defines a global
 // `define`, and UMD code inside this bundle (lodash) would register through it instead of module.exports.
 import type { AppPlugin } from '@grafana/data';
-import { config, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { config, locationService, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { createRoot } from 'react-dom/client';
 import { type ErrorAlert, createBackendSrv } from './backend-srv';
@@ -23,6 +23,8 @@ interface HostHandle {
   role: string;
   panelMenuLinks(context: object): Array<{ title: string; path: string }>;
   openPanelMenuLink(context: object, index?: number): string;
+  /** Client-side navigation, as Grafana's nav menu and links do. */
+  navigate(path: string): void;
 }
 
 const handle: HostHandle = {
@@ -37,6 +39,7 @@ const handle: HostHandle = {
   openPanelMenuLink: () => {
     throw new Error('plugin not loaded yet');
   },
+  navigate: (path) => locationService.push(path),
 };
 (window as unknown as { __jobscopeHost: HostHandle }).__jobscopeHost = handle;
 

@@ -15,6 +15,7 @@ export interface PageGlobals {
     errorAlerts: Array<{ url: string; status: number; message: string }>;
     panelMenuLinks(context: object): Array<{ title: string; path: string }>;
     openPanelMenuLink(context: object, index?: number): string;
+    navigate(path: string): void;
   };
   __noReload?: boolean;
   document: {
