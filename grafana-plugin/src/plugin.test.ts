@@ -23,6 +23,20 @@ describe('plugin.json', () => {
     expect(ok).toBe(true);
   });
 
+  const distPluginJson = path.join(__dirname, '..', 'dist', 'plugin.json');
+  (haveSchema && fs.existsSync(distPluginJson) ? it : it.skip)(
+    'the built dist/plugin.json is valid too (when built)',
+    () => {
+      const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+      addFormats(ajv);
+      const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')));
+      const built = JSON.parse(fs.readFileSync(distPluginJson, 'utf8'));
+      expect(built.info.version).not.toContain('%');
+      validate(built);
+      expect(validate.errors ?? []).toEqual([]);
+    }
+  );
+
   (haveSchema ? it : it.skip)('the schema does catch a too-short link title (the check is live)', () => {
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats(ajv);
