@@ -521,3 +521,39 @@ describe('snapshot sharing and TTL cache', () => {
     expect(calls()).toBe(2);
   });
 });
+
+describe('several prefixes holding queues of the same name', () => {
+  const other = testPrefix('status-2');
+  let both: Service;
+  let otherQueue: Queue;
+
+  beforeAll(async () => {
+    otherQueue = new Queue(Q_DONE, { connection, prefix: other });
+    await otherQueue.add('other-prefix-job', {});
+    both = await startService({ JOBSCOPE_PREFIXES: `${prefix},${other}` });
+    await both.source.registry.refresh();
+  });
+
+  afterAll(async () => {
+    await both?.close();
+    await otherQueue?.obliterate({ force: true }).finally(() => otherQueue.close());
+    await deleteByPrefix(redis, other);
+  });
+
+  it.each(['1', '50'])('queue= lists the jobs of that queue under every prefix (queues per call %s)', async (perCall) => {
+    const svc = await startService({ JOBSCOPE_PREFIXES: `${prefix},${other}`, JOBSCOPE_QUEUES_PER_CALL: perCall });
+    try {
+      await svc.source.registry.refresh();
+      const res = await getJson(svc, `${STATUS}?limit=200&queue=${Q_DONE}`);
+      expect(res.status).toBe(200);
+      const names = res.body.jobs.map((j: JobSummary) => j.name);
+      expect(names).toContain('other-prefix-job');
+      expect(names).toContain('will-fail');
+      expect(res.body.jobs.every((j: JobSummary) => j.queue === Q_DONE)).toBe(true);
+      const counts = res.body.queues.filter((q: { name: string }) => q.name === Q_DONE);
+      expect(counts.map((q: { prefix: string }) => q.prefix).sort()).toEqual([prefix, other].sort());
+    } finally {
+      await svc.close();
+    }
+  });
+});

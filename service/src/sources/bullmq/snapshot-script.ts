@@ -45,11 +45,35 @@ export interface SnapshotArgs {
   resultBytes: number;
   tracebackBytes: number;
   state?: JobState;
-  /** Index in queueKeys of the only queue to list jobs from; counts are still read for all. */
+  /**
+   * Index in queueKeys of a queue whose name is the only one to list jobs from (under every prefix in queueKeys);
+   * -1 lists none. Counts are still read for all.
+   */
   onlyQueueIndex?: number;
 }
 
 type SnapshotReply = [number[], number[], Array<Array<string | null | number>>];
+
+/** `<prefix>:<queue>:` → queue (queue names cannot contain ":", prefixes can). */
+function queueNameOfKey(queueKey: string): string {
+  const parts = queueKey.split(':');
+  return parts[parts.length - 2];
+}
+
+/**
+ * The script's list of queues to take jobs from: "" for all, else 1-based indices ("0" lists none). A queue filter is
+ * by name, so the same name under several prefixes is listed under all of them, not only the first one found.
+ */
+function listedQueues(queueKeys: string[], onlyQueueIndex: number | undefined): string {
+  if (onlyQueueIndex === undefined) {
+    return '';
+  }
+  if (onlyQueueIndex < 0 || onlyQueueIndex >= queueKeys.length) {
+    return '0';
+  }
+  const name = queueNameOfKey(queueKeys[onlyQueueIndex]);
+  return queueKeys.flatMap((k, i) => (queueNameOfKey(k) === name ? [String(i + 1)] : [])).join(',');
+}
 
 /** Registers the script on the client (EVALSHA with EVAL fallback, as ioredis does for defined commands). */
 export function defineSnapshotCommand(client: Redis, redisMajorVersion: number): void {
@@ -58,7 +82,7 @@ export function defineSnapshotCommand(client: Redis, redisMajorVersion: number):
 
 export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<RawSnapshot> {
   const groups = args.state ? GROUPS_OF_STATE[args.state].join(',') : '';
-  const only = args.onlyQueueIndex === undefined ? 0 : args.onlyQueueIndex < 0 ? -1 : args.onlyQueueIndex + 1;
+  const only = listedQueues(args.queueKeys, args.onlyQueueIndex);
   const reply = (await (client as unknown as Record<string, (...a: unknown[]) => Promise<SnapshotReply>>).jobscopeSnapshot(
     args.queueKeys.length,
     ...args.queueKeys,

@@ -8,7 +8,7 @@
   ARGV[2]  byte budget of result / error excerpts
   ARGV[3]  byte budget of the traceback excerpt
   ARGV[4]  groups to list, e.g. "1,2,3" ("" = all); see GROUPS below
-  ARGV[5]  1-based index of the only queue to list (0 = all)
+  ARGV[5]  1-based indices of the only queues to list, e.g. "2,5" ("" = all, "0" = none); counts cover all queues
 
   Returns { counts, paused, jobs }:
     counts  Q*8 integers in NATIVE order per queue
@@ -18,7 +18,11 @@
 local N = tonumber(ARGV[1])
 local RESULT_BYTES = tonumber(ARGV[2])
 local TRACE_BYTES = tonumber(ARGV[3])
-local ONLY_QUEUE = tonumber(ARGV[5])
+local onlyQueues = nil
+if ARGV[5] ~= '' then
+  onlyQueues = {}
+  for i in string.gmatch(ARGV[5], '%d+') do onlyQueues[tonumber(i)] = true end
+end
 local rcall = redis.call
 
 local NATIVE = {'active', 'wait', 'paused', 'prioritized', 'delayed', 'waiting-children', 'failed', 'completed'}
@@ -79,7 +83,7 @@ for g, group in ipairs(GROUPS) do
   if (not anyWanted) or wanted[g] then
     local cands = {}
     for q = 1, Q do
-      if ONLY_QUEUE == 0 or ONLY_QUEUE == q then
+      if (not onlyQueues) or onlyQueues[q] then
         local base = KEYS[q]
         for _, i in ipairs(group.natives) do
           local c = counts[(q - 1) * 8 + i]
