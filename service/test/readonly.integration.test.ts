@@ -115,6 +115,7 @@ it('status reads send only read commands, change no key and move no write counte
     expect(res.status).toBe(200);
   }
   const full = (await getJson(service, `${STATUS}?limit=200`)).body;
+  const callsAfterReads = await commandCalls(redis);
   await service.source.registry.refresh();
   await sleep(200);
   monitor.disconnect();
@@ -136,6 +137,12 @@ it('status reads send only read commands, change no key and move no write counte
     }
   }
   expect(writes).toEqual([]);
+
+  // One script call and one CLIENT LIST per snapshot, however many queues (3 here, one script batch).
+  const snapshots = queries.length + 1;
+  const delta = (c: string) => (callsAfterReads.get(c) ?? 0) - (callsBefore.get(c) ?? 0);
+  expect(delta('evalsha') + delta('eval')).toBe(snapshots);
+  expect(delta('client|list')).toBe(snapshots);
 
   const digestAfter = await keyspaceDigest(redis, PREFIX);
   expect(changedKeys(digestBefore, digestAfter)).toEqual([]);

@@ -92,6 +92,10 @@ export class PrivateRedis {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] }
     );
+    // Even if the test process ends without afterAll (crash, forced exit), the server does not outlive it.
+    const killOnExit = () => proc.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.removeListener('exit', killOnExit));
     let output = '';
     proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
