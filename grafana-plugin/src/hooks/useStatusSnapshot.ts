@@ -19,7 +19,8 @@ export function useStatusSnapshot(): StatusSnapshot {
   // Sets state only when the reply arrives, so it can run from an effect.
   const load = useCallback(() => {
     const mine = ++generation.current;
-    fetchStatus()
+    // Only queues, Redis and versions are used here: ask for the smallest job list.
+    fetchStatus({ limit: 1 })
       .then((reply) => {
         if (mine === generation.current) {
           setData(reply);

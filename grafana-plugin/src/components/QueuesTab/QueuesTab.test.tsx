@@ -7,8 +7,9 @@ import { currentSearch, TestRouter } from '../../test/TestRouter';
 import { QueuesTab } from './QueuesTab';
 
 describe('QueuesTab', () => {
+  let backend: FakeBackend;
   beforeEach(async () => {
-    new FakeBackend(() => ({ status: 200, data: makeStatus() })).install();
+    backend = new FakeBackend(() => ({ status: 200, data: makeStatus() })).install();
     act(() => locationService.push('/a/jobscope-jobs-app/settings?tab=queues'));
     render(
       <TestRouter>
@@ -16,6 +17,11 @@ describe('QueuesTab', () => {
       </TestRouter>
     );
     await act(async () => {});
+  });
+
+  it('asks the service for queues once, with the smallest job list', () => {
+    expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0].params).toEqual({ limit: 1 });
   });
 
   it('lists queues with counts by state, paused flag and workers', () => {
