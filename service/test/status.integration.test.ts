@@ -95,15 +95,23 @@ beforeAll(async () => {
     { connection, prefix, concurrency: 2, name: 'holder-1' }
   );
   workers.push(holder);
-  for (const name of ['run-1', 'run-2']) {
-    const job = await queues[Q_RUN].add(name, {});
-    await waitFor(`${name} to be active with progress`, async () => {
+  // run-1 is created first but starts last (it is delayed a little): RUNNING is ordered by start, not creation.
+  await holder.waitUntilReady();
+  await waitFor('the holder worker to run', () => holder.isRunning());
+  const runLate = await queues[Q_RUN].add('run-1', {}, { delay: 400 });
+  await tick();
+  const runEarly = await queues[Q_RUN].add('run-2', {});
+  for (const job of [runEarly, runLate]) {
+    await waitFor(`${job.name} to be active with progress`, async () => {
       const j = await Job.fromId(queues[Q_RUN], job.id!);
       return (await stateOf(Q_RUN, job.id!)) === 'active' && (j?.progress as { pct?: number })?.pct === 42;
     });
     runningStarted.push(key(Q_RUN, job.id!));
-    await tick();
   }
+  const [late, early] = await Promise.all([Job.fromId(queues[Q_RUN], runLate.id!), Job.fromId(queues[Q_RUN], runEarly.id!)]);
+  expect(late!.timestamp).toBeLessThan(early!.timestamp);
+  expect(late!.processedOn!).toBeGreaterThan(early!.processedOn!);
+  await tick();
 
   // FAILURE / SUCCESS: a worker that fails or returns by job name; each job finishes before the next is added.
   const finisher = new Worker(
