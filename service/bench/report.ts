@@ -128,7 +128,7 @@ export function markdown(r: BenchResults): string {
     '',
     `${o.queues} queues; per queue ${int(o.live.waiting)} waiting, ${int(o.live.prioritized)} prioritized, ${int(o.live.delayed)} delayed ` +
       `(real \`Queue.add\`), ${o.live.workerQueues} queues with a real Worker holding ${o.live.concurrency} active job(s). ` +
-      `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}; a quarter for limit 200) in ${o.rounds} ` +
+      `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}; a quarter of both for limit 200) in ${o.rounds} ` +
       `blocks interleaved between the two datasets and the naive reader, snapshot cache TTL 0. ` +
       `${r.environment.cpus} CPUs (${r.environment.cpuModel}), Node ${r.environment.node}, Redis ${r.environment.redisVersion} ` +
       `(${r.environment.redis}), load average ${r.environment.loadAverage.start.toFixed(1)} → ` +

@@ -9,8 +9,8 @@ export interface View {
   name: string;
   state?: Extract<JobState, 'SUCCESS' | 'FAILURE'>;
   limit: number;
-  /** Share of --naive-requests for this view (its naive call is slow). */
-  naiveShare: number;
+  /** Share of --requests and --naive-requests for this view (slow views get fewer, to keep the run short). */
+  share: number;
 }
 
 /**
@@ -18,10 +18,10 @@ export interface View {
  * `SUCCESS/200` is the largest page the API allows, where per-request work grows with queues x limit.
  */
 export const VIEWS: View[] = [
-  { name: 'all', limit: 20, naiveShare: 1 },
-  { name: 'SUCCESS', state: 'SUCCESS', limit: 20, naiveShare: 1 },
-  { name: 'FAILURE', state: 'FAILURE', limit: 20, naiveShare: 1 },
-  { name: 'SUCCESS/200', state: 'SUCCESS', limit: 200, naiveShare: 0.25 },
+  { name: 'all', limit: 20, share: 1 },
+  { name: 'SUCCESS', state: 'SUCCESS', limit: 20, share: 1 },
+  { name: 'FAILURE', state: 'FAILURE', limit: 20, share: 1 },
+  { name: 'SUCCESS/200', state: 'SUCCESS', limit: 200, share: 0.25 },
 ];
 
 export interface ViewResult {
@@ -108,18 +108,20 @@ export async function measureStages(stages: Stage[], args: MeasureArgs): Promise
           return { reply, body: JSON.parse(reply.body.toString()) as StatusResponse, naive: await stage.naive.snapshot(view.limit, view.state) };
         })
       );
+      const requests = Math.max(args.rounds, Math.round(args.requests * view.share));
+      const naiveRuns = Math.max(args.rounds, Math.round(args.naiveRequests * view.share));
+      const warmup = Math.round(args.warmup * view.share);
       for (const run of runs) {
-        await run.http.warmup(args.warmup);
-        await run.inProcess.warmup(Math.ceil(args.warmup / 2));
+        await run.http.warmup(warmup);
+        await run.inProcess.warmup(Math.ceil(warmup / 2));
         await run.naive.warmup(Math.min(3, args.warmup));
       }
-      const naiveRuns = Math.max(args.rounds, Math.round(args.naiveRequests * view.naiveShare));
       for (let round = 0; round < args.rounds; round++) {
         // Alternate which stage goes first, so neither always follows the naive calls' garbage.
         const order = round % 2 === 0 ? runs : [...runs].reverse();
         for (const run of order) {
-          await run.http.block(perBlock(args.requests));
-          await run.inProcess.block(perBlock(Math.ceil(args.requests / 2)));
+          await run.http.block(perBlock(requests));
+          await run.inProcess.block(perBlock(Math.ceil(requests / 2)));
           await run.naive.block(perBlock(naiveRuns));
         }
       }
