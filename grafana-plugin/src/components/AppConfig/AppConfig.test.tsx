@@ -62,6 +62,16 @@ describe('AppConfig', () => {
     expect(saves()[0].data).toMatchObject({ secureJsonData: { apiToken: 's3cret' } });
   });
 
+  it('shows a failed save and does not reload', async () => {
+    backend.handler = () => ({ status: 403, data: { message: 'Permission denied' } });
+    render(<AppConfig {...props({ serviceUrl: 'http://jobscope:8787' }, true)} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await act(async () => {});
+    expect(screen.getByText('Saving failed')).toBeInTheDocument();
+    expect(screen.getByText('Permission denied')).toBeInTheDocument();
+    expect(reload).not.toHaveBeenCalled();
+  });
+
   it('rejects a URL without http(s)', () => {
     render(<AppConfig {...props({}, false)} />);
     fireEvent.change(screen.getByLabelText(/^Service URL/), { target: { value: 'jobscope:8787' } });

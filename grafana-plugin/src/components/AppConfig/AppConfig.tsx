@@ -1,23 +1,14 @@
 import React, { useState } from 'react';
-import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
 import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack, useStyles2 } from '@grafana/ui';
 import { fetchHealth, toServiceError } from '../../api/client';
+import { savePluginSettings, type SettingsUpdate } from '../../api/pluginSettings';
 import type { JobscopeSettings } from '../../types';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<JobscopeSettings>> {}
 
 type TestResult = { ok: boolean; title: string; detail?: string } | null;
-
-interface SettingsUpdate {
-  enabled: boolean;
-  pinned: boolean;
-  jsonData: JobscopeSettings;
-  /** Only sent when the token was changed: an empty string would overwrite the stored token. */
-  secureJsonData?: { apiToken: string };
-}
 
 export function buildSettingsUpdate(
   meta: Pick<PluginMeta<JobscopeSettings>, 'enabled' | 'pinned'>,
@@ -51,12 +42,9 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     setSaving(true);
     setSaveError(null);
     try {
-      await lastValueFrom(
-        getBackendSrv().fetch({
-          url: `/api/plugins/${plugin.meta.id}/settings`,
-          method: 'POST',
-          data: buildSettingsUpdate(plugin.meta, serviceUrl, { changed: tokenChanged, value: token }),
-        })
+      await savePluginSettings(
+        plugin.meta.id,
+        buildSettingsUpdate(plugin.meta, serviceUrl, { changed: tokenChanged, value: token })
       );
       // The plugin meta (and the proxy route) only pick up new settings on a reload.
       window.location.reload();
