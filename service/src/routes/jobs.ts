@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ENQUEUE_MAX_BODY_BYTES, EnqueueRequestSchema } from '@jobscope/contract';
 import { ApiError, sendError, validationError } from '../http/errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth';
+import { redisErrorText } from '../http/redis-error-text';
 import { UnknownQueueError, type JobSource } from '../sources/source';
 import { errorMessage } from '../redis/probe';
 
@@ -45,7 +46,7 @@ export function jobRoutes(source: JobSource): Hono {
           const known = err.known.length ? err.known.join(', ') : 'none yet';
           throw new ApiError(404, 'unknown_queue', `unknown queue "${err.queue}"; known queues: ${known}`);
         }
-        throw new ApiError(503, 'redis_unavailable', `could not add the job: ${errorMessage(err)}`);
+        throw new ApiError(503, 'redis_unavailable', `could not add the job: ${redisErrorText(err)}`);
       }
     }
   );

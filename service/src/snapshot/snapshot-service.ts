@@ -6,7 +6,8 @@ import {
   type StatusResponse,
 } from '@jobscope/contract';
 import type { JobSource, WorkersReport } from '../sources/source';
-import { errorMessage, type RedisProbe } from '../redis/probe';
+import type { RedisProbe } from '../redis/probe';
+import { redisErrorText } from '../http/redis-error-text';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version';
 
 /** Raised when Redis cannot be read and there is no earlier snapshot to fall back on. */
@@ -82,7 +83,7 @@ export class SnapshotService {
         ...this.opts.sources.map((s) => s.snapshot({ limit: query.limit, queue: query.queue, state: query.state })),
       ]);
       if (!redis.ok) {
-        throw new Error(redis.error ?? 'redis unavailable');
+        throw new Error(redisErrorText(redis.error ?? 'redis unavailable'));
       }
       const generatedAtMs = this.now();
       entry.value = {
@@ -102,7 +103,7 @@ export class SnapshotService {
       entry.failure = null;
       this.opts.onBuilt?.(Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
-      entry.failure = { at: this.now(), error: errorMessage(err) };
+      entry.failure = { at: this.now(), error: redisErrorText(err) };
     }
   }
 

@@ -16,7 +16,7 @@ export class QueueCache {
     let queue = this.queues.get(k);
     if (!queue) {
       if (this.client.status !== 'ready') {
-        throw new Error(`Redis is not connected (connection ${this.client.status})`);
+        throw new Error(`not connected to Redis (connection ${this.client.status})`);
       }
       queue = new Queue(name, {
         connection: this.client,
