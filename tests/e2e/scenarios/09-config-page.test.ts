@@ -1,7 +1,7 @@
 // The app config page (/plugins/<id>) rendered by the host: it reads meta.jsonData/secureJsonFields, saves through
 // POST /api/plugins/<id>/settings, and the proxy then uses the saved service URL (Test connection goes through it).
 import type { Page } from 'playwright-core';
-import { markNoReload, openHost, waitForHost, wasReloaded } from '../support/jobs-page';
+import { errorToasts, markNoReload, openHost, waitForHost, wasReloaded } from '../support/jobs-page';
 import { type Stack, startStack } from '../support/stack';
 
 jest.setTimeout(90_000);
@@ -47,4 +47,5 @@ test('saving a new service URL stores it (token kept) and the proxy follows it',
   await result.waitFor({ timeout: 10_000 });
   expect(await result.innerText()).toMatch(/unreachable/i);
   expect(stack.preview.proxyLog.at(-1)).toMatchObject({ status: 502, target: 'http://127.0.0.1:9/api/health' });
+  expect(await errorToasts(page)).toEqual([]);
 });

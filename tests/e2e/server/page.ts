@@ -2,6 +2,9 @@
 // user's role and theme when it initialises), then the host bundle, then SystemJS and its AMD extra.
 import type { OrgRole } from './route-match';
 
+/** The Grafana version the host stands for: the one of the shared @grafana/runtime it bundles. */
+const GRAFANA_VERSION = (require('@grafana/runtime/package.json') as { version: string }).version;
+
 export type Theme = 'dark' | 'light';
 
 export interface PageOptions {
@@ -17,7 +20,7 @@ function bootData(o: PageOptions): unknown {
     settings: {
       appUrl: `${o.origin}/`,
       appSubUrl: '',
-      buildInfo: { version: '13.2.3', commit: 'jobscope-preview', env: 'production', edition: 'Open Source' },
+      buildInfo: { version: GRAFANA_VERSION, commit: 'jobscope-preview', env: 'production', edition: 'Open Source' },
       featureToggles: {},
       defaultDatasource: '',
       datasources: {},

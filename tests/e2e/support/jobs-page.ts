@@ -96,4 +96,9 @@ export async function wasReloaded(page: Page): Promise<boolean> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__noReload !== true);
 }
 
+/** Error toasts Grafana would have shown (failed requests that did not set showErrorAlert: false). */
+export async function errorToasts(page: Page): Promise<Array<{ url: string; status: number; message: string }>> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__jobscopeHost?.errorAlerts ?? []);
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

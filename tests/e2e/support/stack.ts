@@ -36,8 +36,19 @@ export interface Stack {
 
 export const E2E_LOG_DIR = path.join(ARTIFACTS, 'logs');
 
+/** Logs of earlier runs are kept for a while to debug failures, not forever. */
+function pruneOldLogs(maxAgeMs = 60 * 60 * 1000): void {
+  for (const f of fs.readdirSync(E2E_LOG_DIR)) {
+    const file = path.join(E2E_LOG_DIR, f);
+    if (Date.now() - fs.statSync(file).mtimeMs > maxAgeMs) {
+      fs.rmSync(file, { force: true });
+    }
+  }
+}
+
 export async function startStack(opts: StackOptions): Promise<Stack> {
   fs.mkdirSync(E2E_LOG_DIR, { recursive: true });
+  pruneOldLogs();
   const prefix = `jse2e${randomBytes(4).toString('hex')}`;
   const apiToken = `e2e-${randomBytes(12).toString('hex')}`;
   const cleanups: Array<() => Promise<unknown>> = [];
