@@ -483,7 +483,8 @@ describe('snapshot sharing and TTL cache', () => {
   /** Counts script calls on the service's own client: each is one snapshot read of Redis. */
   function countSnapshots(svc: Service): () => number {
     const spy = jest.spyOn(svc.redis as unknown as Record<string, (...a: unknown[]) => unknown>, 'jobscopeSnapshot');
-    return () => spy.mock.calls.length;
+    const start = spy.mock.calls.length; // spyOn returns the existing spy when called again
+    return () => spy.mock.calls.length - start;
   }
 
   it('concurrent and repeated requests within the TTL cost one snapshot', async () => {
@@ -520,6 +521,13 @@ describe('snapshot sharing and TTL cache', () => {
     } finally {
       await cached.close();
     }
+  });
+
+  it('with TTL 0, concurrent requests still share the one snapshot being built', async () => {
+    const calls = countSnapshots(service);
+    const burst = await Promise.all(Array.from({ length: 10 }, () => getJson(service, STATUS)));
+    expect(burst.every((r) => r.status === 200)).toBe(true);
+    expect(calls()).toBe(1);
   });
 
   it('with TTL 0 every request reads Redis (nothing served from cache)', async () => {
