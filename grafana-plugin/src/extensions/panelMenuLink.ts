@@ -4,8 +4,7 @@ import {
   type PluginExtensionPanelContext,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-// Deep import: module.js is loaded at Grafana start for the link, and the contract's index pulls in zod.
-import { jobsTabUrl } from '@jobscope/contract/src/routes';
+import { jobsTabUrl } from '@jobscope/contract';
 
 export const PANEL_MENU_LINK = {
   title: 'Show jobs in jobscope',
