@@ -178,3 +178,38 @@ describe('when Redis goes away and comes back', () => {
     }
   }, 15_000);
 });
+
+describe('when Redis freezes (connection open, no answers)', () => {
+  let service: Service;
+
+  beforeAll(async () => {
+    service = await start({ JOBSCOPE_API_TOKEN: TOKEN });
+    await service.source.registry.refresh();
+    expect((await getJson(service, STATUS)).status).toBe(200);
+  });
+
+  afterAll(() => server.thaw());
+
+  it('answers stale after the command timeout, and says an enqueue may or may not have happened', async () => {
+    server.freeze();
+    const started = Date.now();
+    const [status, added] = await Promise.all([
+      getJson(service, STATUS),
+      enqueue(service, TOKEN, { queue: QUEUE, name: 'while-frozen' }),
+    ]);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ stale: true, redis: { ok: false, error: expect.stringMatching(/timed out/i) } });
+    expect(added.status).toBe(504);
+    expect(added.body.error.code).toBe('redis_timeout');
+    expect(added.body.error.message).toMatch(/may or may not have been added/);
+
+    server.thaw();
+    const fresh = await waitFor('a fresh snapshot after the thaw', async () => {
+      const r = await getJson(service, `${STATUS}?queue=${QUEUE}`);
+      return r.status === 200 && !r.body.stale ? r.body : null;
+    });
+    // Why the answer was 504 and not "not added": the command was delivered and ran once Redis woke up.
+    expect(fresh.jobs.map((j: { name: string }) => j.name)).toContain('while-frozen');
+  }, 20_000);
+});

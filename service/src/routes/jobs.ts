@@ -46,6 +46,14 @@ export function jobRoutes(source: JobSource): Hono {
           const known = err.known.length ? err.known.join(', ') : 'none yet';
           throw new ApiError(404, 'unknown_queue', `unknown queue "${err.queue}"; known queues: ${known}`);
         }
+        if (/Command timed out/i.test(errorMessage(err))) {
+          // The command was sent: Redis may still run it when it wakes up, so say the outcome is unknown.
+          throw new ApiError(
+            504,
+            'redis_timeout',
+            'Redis did not answer in time: the job may or may not have been added; check before retrying'
+          );
+        }
         throw new ApiError(503, 'redis_unavailable', `could not add the job: ${redisErrorText(err)}`);
       }
     }

@@ -74,6 +74,15 @@ export class PrivateRedis {
     await exited;
   }
 
+  /** SIGSTOP: connections stay open but nothing answers, like a hung server or a network black hole. */
+  freeze(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.proc?.kill('SIGCONT');
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
