@@ -69,7 +69,7 @@ export async function checkGeneratorAgainstReference(connection: Redis, prefix: 
 
 /** What BullMQ itself must report for a generated job. */
 function expectedJob(record: FinishedJobRecord): Record<string, unknown> {
-  const failed = record.outcome.state === 'failed';
+  const { outcome } = record;
   return {
     name: record.name,
     data: JSON.parse(record.data),
@@ -80,9 +80,9 @@ function expectedJob(record: FinishedJobRecord): Record<string, unknown> {
     attemptsMade: record.attemptsMade,
     attemptsStarted: record.attemptsStarted,
     processedBy: record.processedBy ?? undefined,
-    returnvalue: record.outcome.state === 'completed' ? JSON.parse(record.outcome.returnvalue) : null,
-    failedReason: failed && record.outcome.state === 'failed' ? record.outcome.failedReason : undefined,
-    stacktrace: record.outcome.state === 'failed' ? record.outcome.stacktrace : [],
+    returnvalue: outcome.state === 'completed' ? JSON.parse(outcome.returnvalue) : null,
+    failedReason: outcome.state === 'failed' ? outcome.failedReason : undefined,
+    stacktrace: outcome.state === 'failed' ? outcome.stacktrace : [],
   };
 }
 
