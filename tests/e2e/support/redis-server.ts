@@ -48,6 +48,7 @@ export async function startPrivateRedis(logDir: string): Promise<PrivateRedis> {
     proc = spawnLogged('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
       cwd: dir,
       logFile,
+      tempDir: dir,
     });
     try {
       await waitUntil(`redis-server on port ${port}`, () => ping(port), 10_000, 50);
