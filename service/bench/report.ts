@@ -139,6 +139,25 @@ export function markdown(r: BenchResults): string {
   return lines.join('\n');
 }
 
+/** Redis time per request and command at the big history: where the script's time goes. */
+export function redisTimeMarkdown(r: BenchResults): string {
+  const big = r.stages[r.stages.length - 1];
+  const lines = [
+    `Redis time per request by command, ${int(big.completedPerQueue)} completed per queue, over HTTP (INFO commandstats;`,
+    'commands run inside the script are also counted under `evalsha`, so the columns do not add up):',
+    '',
+    '| View (limit) | Command: µs per request (calls per request) |',
+    '|---|---|',
+  ];
+  for (const v of big.views) {
+    const parts = Object.entries(v.http.redisCommands).map(
+      ([name, c]) => `${name} ${c.usPerRequest.toFixed(0)} (${c.callsPerRequest.toFixed(0)})`
+    );
+    lines.push(`| ${v.view} (${v.limit}) | ${parts.join(', ')} |`);
+  }
+  return lines.join('\n');
+}
+
 /** Compact console table. */
 export function consoleTable(r: BenchResults): string {
   const rows = [['stage', 'view', 'jobs', 'p50', 'p99', 'in-proc', 'redisCPU', 'reply', 'naive p50', 'ratio', 'top20']];

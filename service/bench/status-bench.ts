@@ -15,7 +15,7 @@ import { NaiveSnapshotter } from './naive-snapshot';
 import { OptionsError, parseOptions, type BenchOptions } from './options';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
-import { consoleTable, environment, markdown, summarize, topDifferences, type BenchResults } from './report';
+import { consoleTable, environment, markdown, redisTimeMarkdown, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
 import { measureStages, type Stage } from './run-stage';
 import { spawnService, startService, type ServiceUnderTest } from './service-under-test';
@@ -205,7 +205,9 @@ function save(results: BenchResults): void {
   fs.writeFileSync(path.join(dir, name), `${JSON.stringify(results, null, 2)}\n`);
   log(`\nwrote bench/results/${name}`);
   if (!results.quick) {
-    const md = `# jobscope status route: benchmark results\n\nWritten by \`npm run bench\` (see README.md for what the columns mean).\n\n${markdown(results)}\n`;
+    const md =
+      '# jobscope status route: benchmark results\n\nWritten by `npm run bench` (see README.md for what the columns mean).\n\n' +
+      `${markdown(results)}\n\n${redisTimeMarkdown(results)}\n`;
     fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
     log('wrote bench/RESULTS.md');
   }
