@@ -38,7 +38,10 @@ describe('StatusQuerySchema', () => {
   it.each([
     [{ limit: '201' }, 'at most 200'],
     [{ limit: '0' }, 'at least 1'],
-    [{ limit: 'ten' }, 'limit'],
+    [{ limit: 'ten' }, 'whole number'],
+    [{ limit: '1e2' }, 'whole number'],
+    [{ limit: '0x10' }, 'whole number'],
+    [{ limit: '' }, 'whole number'],
     [{ state: 'running' }, 'state must be one of'],
     [{ queue: 'a:b' }, 'key separator'],
     [{ bogus: '1' }, 'bogus'],

@@ -8,11 +8,17 @@ export const STATUS_MAX_LIMIT = 200;
 
 /** Query of `GET /api/settings/jobs/status`. Unknown parameters are rejected, limits are not silently clamped. */
 export const StatusQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'limit must be a number' })
-    .int('limit must be a whole number')
-    .min(1, 'limit must be at least 1')
-    .max(STATUS_MAX_LIMIT, `limit must be at most ${STATUS_MAX_LIMIT}`)
+  // Digits only: `1e2`, `0x10` or an empty value are mistakes, not numbers to guess at.
+  limit: z
+    .union([z.string().regex(/^-?\d{1,6}$/, 'limit must be a whole number'), z.number()])
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int('limit must be a whole number')
+        .min(1, 'limit must be at least 1')
+        .max(STATUS_MAX_LIMIT, `limit must be at most ${STATUS_MAX_LIMIT}`)
+    )
     .default(STATUS_DEFAULT_LIMIT),
   queue: QueueName.optional(),
   state: z.enum(JOB_STATES, { error: `state must be one of ${JOB_STATES.join(', ')}` }).optional(),

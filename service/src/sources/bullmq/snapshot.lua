@@ -41,7 +41,7 @@ local GROUPS = {
 }
 local FIELDS = {'name', 'timestamp', 'processedOn', 'finishedOn', 'progress', 'atm', 'attemptsMade', 'delay',
   'priority', 'pb', 'failedReason', 'returnvalue', 'stacktrace'}
-local F_REASON, F_RETURN, F_TRACE = 11, 12, 13
+local F_PROGRESS, F_REASON, F_RETURN, F_TRACE = 5, 11, 12, 13
 
 local wanted = {}
 local anyWanted = false
@@ -124,6 +124,8 @@ for g, group in ipairs(GROUPS) do
       local f = rcall('HMGET', KEYS[cand[1]] .. cand[3], unpack(FIELDS))
       -- A job removed since its id was listed has no hash: skip it.
       if f[1] or f[2] then
+        -- Progress is whatever the worker reported; a huge object must not bloat the reply.
+        f[F_PROGRESS] = cut(f[F_PROGRESS], RESULT_BYTES)
         f[F_REASON] = cut(f[F_REASON], RESULT_BYTES)
         f[F_RETURN] = cut(f[F_RETURN], RESULT_BYTES)
         if f[F_TRACE] then
