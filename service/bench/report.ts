@@ -151,7 +151,8 @@ export function redisTimeMarkdown(r: BenchResults): string {
   ];
   for (const v of big.views) {
     const parts = Object.entries(v.http.redisCommands).map(
-      ([name, c]) => `${name} ${c.usPerRequest.toFixed(0)} (${c.callsPerRequest.toFixed(0)})`
+      // Command names like `client|list` would split a Markdown cell.
+      ([name, c]) => `${name.replace(/\|/g, ' ')} ${c.usPerRequest.toFixed(0)} (${c.callsPerRequest.toFixed(0)})`
     );
     lines.push(`| ${v.view} (${v.limit}) | ${parts.join(', ')} |`);
   }
