@@ -64,9 +64,11 @@ export const USAGE = `usage: npm run bench [-- options]
   --waiting/--prioritized/--delayed N   live jobs per queue added with Queue.add (100/20/20)
   --worker-queues N       queues with a real Worker holding active jobs (10)
   --concurrency N         active jobs per such Worker (1)
-  --clean PREFIX          only delete the keys under PREFIX: (left by a killed run) and exit`;
+  --clean PREFIX          only delete what a killed run with prefix PREFIX left (pass its size flags too) and exit`;
 
 export class OptionsError extends Error {}
+/** `--help`: the message is the usage text, printed with exit code 0. */
+export class HelpRequested extends OptionsError {}
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string | true>();
@@ -87,7 +89,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       flags.set(arg.slice(2), value);
     }
   }
-  if (flags.has('help')) throw new OptionsError(USAGE);
+  if (flags.has('help')) throw new HelpRequested(USAGE);
   const quick = flags.get('quick') === true || env.BENCH_QUICK === '1';
   const base = quick ? QUICK : FULL;
   const num = (key: NumericOption): number => {

@@ -12,7 +12,7 @@ import { countHistory, planHistory, writeHistory, type HistoryPlan, type OptsTem
 import { KeyLedger, keysUnderPrefix, unlinkKeys } from './keyspace';
 import { addLiveJobs, startHangingWorkers, type RunningWorkers } from './live-jobs';
 import { NaiveSnapshotter } from './naive-snapshot';
-import { OptionsError, parseOptions, type BenchOptions } from './options';
+import { HelpRequested, OptionsError, parseOptions, type BenchOptions } from './options';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
 import { consoleTable, environment, markdown, redisTimeMarkdown, summarize, topDifferences, type BenchResults } from './report';
@@ -218,11 +218,20 @@ async function main(): Promise<void> {
   try {
     options = parseOptions(process.argv.slice(2), process.env);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      log(err.message);
+      process.exit(0);
+    }
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
   if (options.cleanPrefix) {
-    await cleanPrefixOnly(options, options.cleanPrefix);
+    try {
+      await cleanPrefixOnly(options, options.cleanPrefix);
+    } catch (err) {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = err instanceof OptionsError ? 2 : 1;
+    }
     return;
   }
   const teardown = new Teardown();
