@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BenchOptions } from './options';
 import type { StageResult, ViewResult } from './run-stage';
@@ -29,6 +30,8 @@ export interface BenchResults {
     node: string;
     redisVersion: string;
     redis: 'private' | 'shared';
+    /** Commit the service was measured at, `+changes` when service/src differed from it. */
+    commit: string;
     /** 1-minute load average at the start and the end: the machine is shared, so this says how quiet it was. */
     loadAverage: { start: number; end: number };
   };
@@ -88,8 +91,20 @@ export function summarize(stages: StageResult[]): Pick<BenchResults, 'summary' |
   return { summary, targets };
 }
 
-export function environment(redisVersion: string, isPrivate: boolean, loadAtStart: number): BenchResults['environment'] {
+/** `git rev-parse --short HEAD` (+changes when service/src is modified), or "unknown" outside a git checkout. */
+export function serviceCommit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', '../src').length > 0;
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? '+changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function environment(redisVersion: string, isPrivate: boolean, loadAtStart: number, commit: string): BenchResults['environment'] {
   return {
+    commit,
     loadAverage: { start: loadAtStart, end: os.loadavg()[0] },
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -131,7 +146,7 @@ export function markdown(r: BenchResults): string {
       `${int(o.requests)} sequential requests per row (naive: ${int(o.naiveRequests)}; a quarter of both for limit 200) in ${o.rounds} ` +
       `blocks interleaved between the two datasets and the naive reader, snapshot cache TTL 0. ` +
       `${r.environment.cpus} CPUs (${r.environment.cpuModel}), Node ${r.environment.node}, Redis ${r.environment.redisVersion} ` +
-      `(${r.environment.redis}), load average ${r.environment.loadAverage.start.toFixed(1)} → ` +
+      `(${r.environment.redis}), service at commit ${r.environment.commit}, load average ${r.environment.loadAverage.start.toFixed(1)} → ` +
       `${r.environment.loadAverage.end.toFixed(1)}, ${r.finishedAt.slice(0, 10)}. Build: ${int(r.build.hashesWritten)} job hashes at ` +
       `${int(Math.round(r.build.hashesPerSecond))}/s; Redis used memory ${int(Math.round(r.build.redisUsedMemoryMb))} MB ` +
       `with both datasets. Finished-job lists of the small dataset start those of the big one: ${r.summary.historyListsConsistent ? 'yes' : '**no**'}.`

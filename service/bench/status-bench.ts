@@ -15,7 +15,7 @@ import { NaiveSnapshotter } from './naive-snapshot';
 import { HelpRequested, OptionsError, parseOptions, type BenchOptions } from './options';
 import { startPrivateRedis, type PrivateRedis } from './private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
-import { consoleTable, environment, markdown, redisTimeMarkdown, summarize, topDifferences, type BenchResults } from './report';
+import { consoleTable, environment, markdown, redisTimeMarkdown, serviceCommit, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
 import { measureStages, type Stage } from './run-stage';
 import { spawnService, startService, type ServiceUnderTest } from './service-under-test';
@@ -79,6 +79,7 @@ interface Dataset {
 async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResults> {
   const started = performance.now();
   const loadAtStart = os.loadavg()[0];
+  const commit = serviceCommit();
   let redisUrl = options.redisUrl;
   if (options.private) {
     const server: PrivateRedis = await startPrivateRedis();
@@ -182,7 +183,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
   return {
     finishedAt: new Date().toISOString(),
     quick,
-    environment: environment(redisVersion, isPrivate, loadAtStart),
+    environment: environment(redisVersion, isPrivate, loadAtStart, commit),
     options: { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds },
     build: {
       bigBuildMs: bigBuild.ms,
