@@ -10,6 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { type ErrorAlert, createBackendSrv } from './backend-srv';
 import { fetchPluginMeta, readBoot } from './boot';
 import { PANEL_MENU_EXTENSION_POINT, openLink, resolveAddedLinks } from './extensions';
+import { interceptLinkClicks } from './link-clicks';
 import { HostRoutes } from './pages';
 import { registerSharedModules, systemJS } from './shared-modules';
 import { createTemplateSrv } from './template-srv';
@@ -51,6 +52,7 @@ setBackendSrv(
 );
 
 setTemplateSrv(createTemplateSrv());
+document.addEventListener('click', interceptLinkClicks);
 
 async function main(): Promise<void> {
   const boot = readBoot();

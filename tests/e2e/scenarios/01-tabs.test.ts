@@ -72,3 +72,18 @@ test('back and forward switch tabs without a reload', async () => {
   await jobsContent(page).waitFor({ timeout: 10_000 });
   expect(await wasReloaded(page)).toBe(false);
 });
+
+test("a queue's count link on the Queues tab opens Jobs filtered by queue and state, client-side", async () => {
+  await stack.bull.queue('e2e-tabs-other').add('other', {});
+  await openHost(page, stack.preview, settingsPath(stack.preview.pluginId, '?tab=queues'));
+  await page.locator('[data-testid="queue-row"][data-queue="e2e-tabs-other"]').waitFor({ timeout: 10_000 });
+  await markNoReload(page);
+  await page.getByRole('link', { name: 'e2e-tabs PENDING jobs' }).click();
+  await page.waitForURL(
+    (u) => u.searchParams.get('tab') === 'jobs' && u.searchParams.get('queue') === 'e2e-tabs' && u.searchParams.get('state') === 'PENDING'
+  );
+  await selectedTab(page, 'Jobs');
+  await page.locator('[data-testid="job-row"][data-queue="e2e-tabs"][data-state="PENDING"]').first().waitFor({ timeout: 10_000 });
+  expect(await page.locator('[data-testid="job-row"][data-queue="e2e-tabs-other"]').count()).toBe(0);
+  expect(await wasReloaded(page)).toBe(false);
+});

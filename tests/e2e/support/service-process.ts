@@ -33,6 +33,8 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
     JOBSCOPE_PREFIXES: opts.prefix,
     JOBSCOPE_API_TOKEN: opts.apiToken,
     JOBSCOPE_SNAPSHOT_TTL_MS: '1000',
+    // Tests create queues after the service started; find them within a second instead of the default minute.
+    JOBSCOPE_DISCOVERY_INTERVAL_MS: '1000',
     LOG_LEVEL: 'warn',
     ...(opts.queues ? { JOBSCOPE_QUEUES: opts.queues.join(',') } : {}),
     ...(opts.extraEnv ?? {}),
