@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BenchOptions } from './options';
-import type { StageResult, ViewResult } from './run-stage';
+import type { StageResult, ViewResult } from './measure-stages';
 
 export interface BuildFigures {
   /** Writing the big dataset's history. */

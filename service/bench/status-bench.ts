@@ -17,7 +17,7 @@ import { startPrivateRedis, type PrivateRedis } from './private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
 import { consoleTable, environment, markdown, redisTimeMarkdown, serviceCommit, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
-import { measureStages, type Stage } from './run-stage';
+import { measureStages, type Stage } from './measure-stages';
 import { spawnService, startService, type ServiceUnderTest } from './service-under-test';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
