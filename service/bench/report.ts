@@ -121,15 +121,15 @@ const int = (n: number) => n.toLocaleString('en-US');
 /** One Markdown table (the README one) plus the targets and the setup line. */
 export function markdown(r: BenchResults): string {
   const lines = [
-    `| History per queue | View (limit) | Jobs in Redis | jobscope p50 / p99 (HTTP) | in-process p50 | Redis CPU / req | Reply | naive BullMQ p50 / p99 | naive / jobscope | Same top 20 |`,
-    `|---|---|---|---|---|---|---|---|---|---|`,
+    `| History per queue | View (limit) | Jobs in Redis | jobscope p50 / p99 (HTTP) | in-process p50 | Redis CPU / req | Reply | naive BullMQ p50 / p99 | naive Redis CPU / call | naive / jobscope | Same top 20 |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|`,
   ];
   for (const s of r.stages) {
     for (const v of s.views) {
       lines.push(
         `| ${int(s.completedPerQueue)} + ${int(s.failedPerQueue)} failed | ${v.view} (${v.limit}) | ${int(s.totalJobs)} | ` +
           `${ms(v.http.latency.p50)} / ${ms(v.http.latency.p99)} ms | ${ms(v.inProcess.latency.p50)} ms | ` +
-          `${ms(v.http.redisCpuMs, 3)} ms | ${kb(v.replyBytes)} | ${ms(v.naive.latency.p50, 1)} / ${ms(v.naive.latency.p99, 1)} ms | ` +
+          `${ms(v.http.redisCpuMs, 3)} ms | ${kb(v.replyBytes)} | ${ms(v.naive.latency.p50, 1)} / ${ms(v.naive.latency.p99, 1)} ms | ${ms(v.naive.redisCpuMs, 1)} ms | ` +
           `${ms(v.naive.latency.p50 / v.http.latency.p50, 0)}x | ${v.sameTop ? 'yes' : '**no**'} |`
       );
     }
