@@ -53,6 +53,27 @@ describe('usePolling', () => {
     expect(task).toHaveBeenCalledTimes(4);
   });
 
+  it('keeps a 2 s period when the wall clock reads a little behind the timer', async () => {
+    // Browsers round Date.now() differently from timer scheduling: a tick 2 s later may read 1999 ms.
+    let skew = 0;
+    const realNow = Date.now.bind(Date);
+    const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - skew);
+    try {
+      const task = jest.fn(() => {
+        skew = 0;
+        return Promise.resolve();
+      });
+      renderHook(() => usePolling(task, { intervalMs: 2000, enabled: true }));
+      await act(async () => {});
+      expect(task).toHaveBeenCalledTimes(1);
+      skew = 1;
+      await advance(2000);
+      expect(task).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('does not run nor keep a timer while disabled', async () => {
     const task = jest.fn(() => Promise.resolve());
     renderHook(() => usePolling(task, { intervalMs: 2000, enabled: false }));

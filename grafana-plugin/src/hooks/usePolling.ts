@@ -106,7 +106,9 @@ export function usePolling(task: () => Promise<void>, options: PollingOptions): 
     const id = setInterval(() => {
       const t = Date.now();
       setNow(t);
-      const due = lastStart.current === null || t - lastStart.current >= intervalMs;
+      // Half a tick of slack: the run that started with this timer began a few ms after it, and must not slip a
+      // whole tick (a 2 s poll would become 3 s).
+      const due = lastStart.current === null || t - lastStart.current >= intervalMs - clockMs / 2;
       if (!pausedRef.current && due) {
         void run();
       }
