@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   // --- Grafana preview (tests/e2e/README.md): the built plugin in a host page that mimics Grafana, proxied to the
   // service above. Optional: the launcher keeps running without it.
   const previewPort = process.env.PREVIEW_PORT ? Number(process.env.PREVIEW_PORT) : (await portIsFree(3000)) ? 3000 : 0;
-  startPreviewServer({ port: previewPort, serviceUrl, apiToken, role: 'Admin', buildPlugin: false }).then(
+  startPreviewServer({ port: previewPort, serviceUrl, apiToken, role: 'Admin', buildPlugin: true }).then(
     async (started) => {
       if (stopping) {
         await started.close();
