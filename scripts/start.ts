@@ -10,10 +10,9 @@ import {
   findOnPath,
   freePort,
   redisAnswers,
-  startPrivateRedis,
   stopProcess,
-  type PrivateRedis,
-} from './lib/redis-server';
+  PrivateRedis,
+} from './lib/private-redis';
 import { startPreviewServer, type PreviewServer } from '../tests/e2e/server/preview-server';
 
 const root = path.resolve(__dirname, '..');
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
     stopping = true;
     await preview?.close();
     await Promise.all(children.map((c) => stopProcess(c.process, 5000)));
-    await redis?.stop();
+    await redis?.destroy();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -82,7 +81,7 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
-    redis = await startPrivateRedis(binary);
+    redis = await PrivateRedis.start({ binary, detached: true });
     redisUrl = redis.url;
     say(`no Redis answered; started a private redis-server at ${redisUrl} (data in ${redis.dir}, removed on exit)`);
   }

@@ -13,7 +13,7 @@ import { KeyLedger, keysUnderPrefix, unlinkKeys } from './keyspace';
 import { addLiveJobs, startHangingWorkers, type RunningWorkers } from './live-jobs';
 import { NaiveSnapshotter } from './naive-snapshot';
 import { HelpRequested, OptionsError, parseOptions, type BenchOptions } from './options';
-import { startPrivateRedis, type PrivateRedis } from './private-redis';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
 import { consoleTable, environment, markdown, redisTimeMarkdown, serviceCommit, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
@@ -82,8 +82,8 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
   const commit = serviceCommit();
   let redisUrl = options.redisUrl;
   if (options.private) {
-    const server: PrivateRedis = await startPrivateRedis();
-    teardown.add('stop private redis-server', () => server.stop());
+    const server = await PrivateRedis.start();
+    teardown.add('stop private redis-server', () => server.destroy());
     redisUrl = server.url;
   }
   const root = `jobscope-bench-${process.pid}`;

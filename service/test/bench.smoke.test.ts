@@ -6,7 +6,7 @@ import { KeyLedger, keysUnderPrefix } from '../bench/keyspace';
 import { addLiveJobs, startHangingWorkers, type LiveJobOptions, type RunningWorkers } from '../bench/live-jobs';
 import { NaiveSnapshotter } from '../bench/naive-snapshot';
 import { parseOptions } from '../bench/options';
-import { startPrivateRedis, type PrivateRedis } from '../bench/private-redis';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE, type ReferenceJobs } from '../bench/reference-jobs';
 import { RespWriter } from '../bench/resp-writer';
 
@@ -29,7 +29,7 @@ const plan = planHistory(prefix, 2, 300, 100);
 let opts: OptsTemplates;
 
 beforeAll(async () => {
-  server = await startPrivateRedis();
+  server = await PrivateRedis.start();
   redis = new Redis(server.url, { maxRetriesPerRequest: null });
   writer = new RespWriter(server.url);
   await writer.connect();
@@ -43,7 +43,7 @@ afterAll(async () => {
   await workers?.close();
   writer?.close();
   redis?.disconnect();
-  await server?.stop();
+  await server?.destroy();
 });
 
 it('re-encodes real completed and failed jobs so that Job.fromId reads them identically', async () => {

@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { PrivateRedis } from './helpers/redis-server';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { keyspaceDigest, changedKeys, testPrefix } from './helpers/prefix';
 import { startService } from './helpers/service';
 import type { Service } from '../src/service';

@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import { HEALTH_CONTENT_TYPE, type HealthResponse } from '@jobscope/contract';
-import { PrivateRedis } from './helpers/redis-server';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { testPrefix } from './helpers/prefix';
 import { getJson, startService } from './helpers/service';
 import type { Service } from '../src/service';

@@ -2,7 +2,7 @@ import { FlowProducer, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { Service } from '../src/service';
 import { changedKeys, keyspaceDigest } from './helpers/prefix';
-import { PrivateRedis } from './helpers/redis-server';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { getJson, startService } from './helpers/service';
 import { sleep, waitFor } from './helpers/wait';
 

@@ -1,7 +1,7 @@
 import { Job, Queue } from 'bullmq';
 import { StatusResponseSchema } from '@jobscope/contract';
 import type { Service } from '../src/service';
-import { PrivateRedis } from './helpers/redis-server';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { getJson, startService } from './helpers/service';
 import { sleep, waitFor } from './helpers/wait';
 

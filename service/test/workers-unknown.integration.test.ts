@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { StatusResponseSchema } from '@jobscope/contract';
 import type { Service } from '../src/service';
-import { PrivateRedis } from './helpers/redis-server';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { getJson, startService } from './helpers/service';
 
 /**

@@ -67,7 +67,7 @@ describeWithTools([['redis-server', 'redis-server']], 'the service image, assemb
 
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop()));
-    await redis?.dispose();
+    await redis?.destroy();
     for (const d of [imageDir, logDir]) {
       if (d) rmSync(d, { recursive: true, force: true });
     }

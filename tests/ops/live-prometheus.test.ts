@@ -71,7 +71,7 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
     await prom?.stop();
     await service?.stop();
     await bull?.close();
-    await redis?.dispose();
+    await redis?.destroy();
     if (logDir) {
       rmSync(logDir, { recursive: true, force: true });
     }
@@ -162,7 +162,7 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
         return r.length === 1 && r[0].value[1] === '0';
       }, 30_000, 250);
     } finally {
-      await redis.start();
+      await redis.restart();
     }
   });
 });
@@ -197,7 +197,7 @@ describeWithTools([['prometheus', 'prometheus'], ['redis-server', 'redis-server'
     await Promise.all(proms.map((p) => p.stop()));
     await service?.stop();
     await bull?.close();
-    await redis?.dispose();
+    await redis?.destroy();
     if (logDir) rmSync(logDir, { recursive: true, force: true });
   });
 

@@ -7,19 +7,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { StatusResponse } from '@jobscope/contract';
+import { freePort } from '../../scripts/lib/private-redis';
 
 const root = path.resolve(__dirname, '../..');
 jest.setTimeout(90_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function launch(env: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {

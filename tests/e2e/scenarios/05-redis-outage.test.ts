@@ -36,7 +36,7 @@ test('banner and stale rows while Redis is down, fresh data after it is back', a
   // The last rows stay on screen while the data is stale.
   expect(await jobRow(page, before.id!).count()).toBe(1);
 
-  await stack.redis.start(); // same port, empty (no persistence)
+  await stack.redis.restart(); // same port, empty (no persistence)
   const restartedAt = Date.now();
   const after = await stack.bull.queue(QUEUE).add('after-outage', {}, { jobId: 'after-outage' });
   await jobRow(page, after.id!).waitFor({ timeout: 15_000 });

@@ -61,7 +61,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     const redis = await startPrivateRedis(E2E_LOG_DIR);
-    cleanups.push(() => redis.dispose());
+    cleanups.push(() => redis.destroy());
     const bull = bullmqKit(redis.url, prefix);
     cleanups.push(() => bull.close());
     const service = await startService({ redisUrl: redis.url, prefix, apiToken, logDir: E2E_LOG_DIR, queues: opts.queues });
