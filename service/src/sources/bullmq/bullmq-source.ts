@@ -94,6 +94,8 @@ export class BullMQSource implements JobSource {
       readWorkers(this.client, this.opts.prefixes),
     ]);
 
+    // A worker on a queue discovery has not seen yet: adopt it in the background, for the next snapshot.
+    void this.registry.adopt(workers.items.map((w) => ({ prefix: w.prefix, name: w.queue }))).catch(() => undefined);
     const workerCount = new Map<string, number>();
     for (const w of workers.items) {
       const k = `${w.prefix}\u0000${w.queue}`;

@@ -56,6 +56,30 @@ export class QueueRegistry {
     this.queues.set(key(queue), { ...queue, version: queue.version ?? existing?.version ?? null });
   }
 
+  /**
+   * Queues that workers are connected to (seen in CLIENT LIST) but discovery has not found yet: adds those whose
+   * `:id` or `:meta` key exists, with O(1) reads, so a new queue shows up at once instead of at the next SCAN.
+   */
+  async adopt(candidates: Array<{ prefix: string; name: string }>): Promise<void> {
+    const unknown = candidates.filter((c) => !this.queues.has(key(c)) && !c.name.includes(':'));
+    if (this.opts.explicitQueues || unknown.length === 0) {
+      return;
+    }
+    const pipeline = this.client.pipeline();
+    for (const q of unknown) {
+      pipeline.exists(`${q.prefix}:${q.name}:id`, `${q.prefix}:${q.name}:meta`);
+      pipeline.hget(`${q.prefix}:${q.name}:meta`, 'version');
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    unknown.forEach((q, i) => {
+      const [existsErr, exists] = replies[i * 2] ?? [];
+      const [, version] = replies[i * 2 + 1] ?? [];
+      if (!existsErr && Number(exists) > 0) {
+        this.add({ prefix: q.prefix, name: q.name, version: typeof version === 'string' ? version : null });
+      }
+    });
+  }
+
   /** Runs one discovery now (concurrent callers share it). */
   refresh(): Promise<void> {
     if (!this.running) {
