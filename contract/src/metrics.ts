@@ -1,3 +1,5 @@
+import { NATIVE_STATES, type NativeState } from './states';
+
 /**
  * Prometheus metric names served at `/metrics`. Dashboards and alert rules may only use these; a test checks both
  * directions (every name is exported, every name a dashboard uses is listed here).
@@ -28,14 +30,18 @@ export const METRICS = {
 } as const;
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
-/** Values of the `state` label of `bullmq_jobs`, as BullMQ's exporter names them. */
-export const METRIC_JOB_STATES = [
-  'active',
-  'waiting',
-  'paused',
-  'prioritized',
-  'delayed',
-  'waiting-children',
-  'failed',
-  'completed',
-] as const;
+/** The `state` label of `bullmq_jobs` uses BullMQ's exporter names, which say `waiting` where the keys say `wait`. */
+export const METRIC_STATE_OF_NATIVE = {
+  active: 'active',
+  wait: 'waiting',
+  paused: 'paused',
+  prioritized: 'prioritized',
+  delayed: 'delayed',
+  'waiting-children': 'waiting-children',
+  failed: 'failed',
+  completed: 'completed',
+} as const satisfies Record<NativeState, string>;
+export type MetricJobState = (typeof METRIC_STATE_OF_NATIVE)[NativeState];
+
+/** Values of the `state` label of `bullmq_jobs`. */
+export const METRIC_JOB_STATES: readonly MetricJobState[] = NATIVE_STATES.map((n) => METRIC_STATE_OF_NATIVE[n]);

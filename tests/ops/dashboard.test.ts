@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { METRIC_JOB_STATES, STATE_OF_NATIVE, type NativeState } from '@jobscope/contract';
+import { METRIC_JOB_STATES, METRIC_STATE_OF_NATIVE, STATE_OF_NATIVE, type NativeState } from '@jobscope/contract';
 import { DASHBOARD_SCHEMA } from './dashboard-schema';
 import { allPanels, dashboards, dashboardFiles } from './sources';
 import { DASHBOARD_DIR, PROVISIONED_PROMETHEUS_UID, listFiles, readYaml } from './repo';
@@ -104,8 +104,8 @@ describe.each(found.map((d) => [d.file, d.dashboard] as const))('%s', (_file, da
   });
 
   it('folds BullMQ states into Jobs-tab states exactly as the contract does (query state regex <-> link state)', () => {
-    // The metric says `waiting` where BullMQ's key (and the contract's native state) is `wait`.
-    const nativeOf = (metricState: string) => (metricState === 'waiting' ? 'wait' : metricState) as NativeState;
+    const nativeOf = (metricState: string) =>
+      (Object.keys(METRIC_STATE_OF_NATIVE) as NativeState[]).find((n) => METRIC_STATE_OF_NATIVE[n] === metricState)!;
     for (const p of queryPanels) {
       const stateLinked = (p.fieldConfig?.overrides ?? []).filter((o) => o.matcher.id === 'byFrameRefID');
       if (stateLinked.length === 0) continue;

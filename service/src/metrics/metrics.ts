@@ -1,6 +1,5 @@
 import { Gauge, Histogram, Registry } from 'prom-client';
-import { METRICS, METRIC_JOB_STATES } from '@jobscope/contract';
-import type { NativeState } from '@jobscope/contract';
+import { METRICS, METRIC_STATE_OF_NATIVE, NATIVE_STATES } from '@jobscope/contract';
 import type { QueueStats } from '../sources/source';
 import type { StatsCache, StatsReading } from '../health/stats-cache';
 import { queueHealthStatus } from '../health/evaluate';
@@ -13,17 +12,6 @@ export interface ServiceMetrics {
   observeSnapshot(seconds: number): void;
 }
 
-/** `bullmq_jobs` state label (BullMQ exporter names) → the list or set it counts. */
-const NATIVE_OF_METRIC_STATE: Record<(typeof METRIC_JOB_STATES)[number], NativeState> = {
-  active: 'active',
-  waiting: 'wait',
-  paused: 'paused',
-  prioritized: 'prioritized',
-  delayed: 'delayed',
-  'waiting-children': 'waiting-children',
-  failed: 'failed',
-  completed: 'completed',
-};
 
 const HEALTH_VALUE = { pass: 0, warn: 1, fail: 2 } as const;
 
@@ -64,8 +52,8 @@ export function createMetrics(opts: { stats: StatsCache; health: HealthSettings 
       const reading = await opts.stats.get();
       this.reset();
       for (const s of reading.queues) {
-        for (const state of METRIC_JOB_STATES) {
-          this.set({ prefix: s.prefix, queue: s.name, state }, s.nativeCounts[NATIVE_OF_METRIC_STATE[state]]);
+        for (const native of NATIVE_STATES) {
+          this.set({ prefix: s.prefix, queue: s.name, state: METRIC_STATE_OF_NATIVE[native] }, s.nativeCounts[native]);
         }
       }
     },
