@@ -66,10 +66,10 @@ describe('panel-menu link', () => {
 
   it('reads a queue="…" matcher from the panel queries, but not an unresolved variable', () => {
     const ctx = panelContext({
-      targets: [{ refId: 'A', expr: 'sum(bullmq_job_count{queue="email", state="failed"})' } as never],
+      targets: [{ refId: 'A', expr: 'sum(bullmq_jobs{queue="email", state="failed"})' } as never],
     });
     expect(configure(ctx)).toEqual({ path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=email' });
-    const variable = panelContext({ targets: [{ refId: 'A', expr: 'bullmq_job_count{queue="$queue"}' } as never] });
+    const variable = panelContext({ targets: [{ refId: 'A', expr: 'bullmq_jobs{queue="$queue"}' } as never] });
     expect(configure(variable)).toEqual({});
   });
 

@@ -34,7 +34,7 @@ function single(values: Iterable<string>): string | undefined {
 /**
  * The queue a panel is about, first match wins:
  * 1. `scopedVars.queue` (a panel repeated by a `queue` variable);
- * 2. a `queue` label shared by all series of the panel's data (e.g. `bullmq_job_count{queue="email"}` results);
+ * 2. a `queue` label shared by all series of the panel's data (e.g. `bullmq_jobs{queue="email"}` results);
  * 3. a `queue="…"` matcher shared by all the panel's query expressions;
  * 4. the dashboard's `queue` template variable, when it has exactly one value (not All, not several).
  * Otherwise none: the link opens the unfiltered Jobs tab.
