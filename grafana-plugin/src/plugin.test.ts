@@ -77,8 +77,10 @@ describe('plugin.json', () => {
   it('proxies reads for Viewers and writes for Editors, with the token added server-side', () => {
     const auth = [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken }}' }];
     expect(pluginJson.routes).toEqual([
-      { path: 'api', method: 'GET', reqRole: 'Viewer', url: '{{ .JsonData.serviceUrl }}/api', headers: auth },
-      { path: 'api', method: 'POST', reqRole: 'Editor', url: '{{ .JsonData.serviceUrl }}/api', headers: auth },
+      // Grafana matches app routes with its router tree: `api` alone would match only the path `api`; `api/*` takes
+      // everything below it and appends that to the URL.
+      { path: 'api/*', method: 'GET', reqRole: 'Viewer', url: '{{ .JsonData.serviceUrl }}/api', headers: auth },
+      { path: 'api/*', method: 'POST', reqRole: 'Editor', url: '{{ .JsonData.serviceUrl }}/api', headers: auth },
     ]);
   });
 });

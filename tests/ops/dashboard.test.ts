@@ -98,7 +98,7 @@ describe.each(found.map((d) => [d.file, d.dashboard] as const))('%s', (_file, da
       for (const t of perQueue) {
         const links = [...(p.fieldConfig?.defaults?.links ?? []), ...overrideLinks(t.refId)];
         const urls = links.map((l) => l.url).join(' ');
-        expect(`${p.title}/${t.refId}: ${urls}`).toMatch(/queue=(\$\{__field\.labels\.queue\}|\$\{queue\})/);
+        expect(`${p.title}/${t.refId}: ${urls}`).toMatch(/queue=(\$\{__field\.labels\.queue:percentencode\}|\$\{queue:percentencode\})/);
       }
     }
   });
@@ -133,7 +133,7 @@ describe.each(found.map((d) => [d.file, d.dashboard] as const))('%s', (_file, da
       const members = [...(row.panels ?? []), ...dashboard.panels.slice(start + 1, next === -1 ? undefined : next)];
       expect(members.length).toBeGreaterThan(0);
       for (const p of members) {
-        expect(p.links?.every((l) => l.url.includes('queue=${queue}'))).toBe(true);
+        expect(p.links?.every((l) => l.url.includes('queue=${queue:percentencode}'))).toBe(true);
       }
     }
   });

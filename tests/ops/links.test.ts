@@ -3,13 +3,16 @@ import { linkProblems } from './links';
 import { alertRules, dashboards, urlsIn } from './sources';
 import { readJson, readText } from './repo';
 
-/** Template forms a dashboard link may use for the queue: the repeat/dashboard variable, or the series label. */
-const DASHBOARD_QUEUE_TEMPLATES = ['${__field.labels.queue}', '${queue}'];
-const ALERT_QUEUE_TEMPLATES = ['{{ $labels.queue }}'];
+/**
+ * Template forms a link may use for the queue: the repeat/dashboard variable or the series label in dashboards, the
+ * alert label in rules — always URL-encoded, since queue names may hold `&`, `#`, `+` or spaces.
+ */
+const DASHBOARD_QUEUE_TEMPLATES = ['${__field.labels.queue:percentencode}', '${queue:percentencode}'];
+const ALERT_QUEUE_TEMPLATES = ['{{ $labels.queue | urlquery }}'];
 
 describe('link checker', () => {
   it('accepts a contract-shaped jobs link', () => {
-    expect(linkProblems('/a/jobscope-jobs-app/settings?tab=jobs&queue=${queue}&state=FAILURE', DASHBOARD_QUEUE_TEMPLATES)).toEqual([]);
+    expect(linkProblems('/a/jobscope-jobs-app/settings?tab=jobs&queue=${queue:percentencode}&state=FAILURE', DASHBOARD_QUEUE_TEMPLATES)).toEqual([]);
   });
   it.each([
     ['http://localhost:3000/a/jobscope-jobs-app/settings?tab=jobs', 'relative'],
@@ -18,8 +21,9 @@ describe('link checker', () => {
     ['/a/jobscope-jobs-app/settings?tab=jobs&state=failed', 'state=failed'],
     ['/a/jobscope-jobs-app/settings?tab=jobs&queue=${__series.name}', 'template'],
     ['/a/jobscope-jobs-app/settings?tab=jobs&var-queue=x', 'unknown query key'],
-    ['/a/jobscope-jobs-app/settings?tab=jobs&state=FAILURE&queue=${queue}', 'jobsTabUrl'],
-    ['/a/jobscope-jobs-app/settings?tab=queues&queue=${queue}', 'only exist on the jobs tab'],
+    ['/a/jobscope-jobs-app/settings?tab=jobs&queue=${queue}', 'template'],
+    ['/a/jobscope-jobs-app/settings?tab=jobs&state=FAILURE&queue=${queue:percentencode}', 'jobsTabUrl'],
+    ['/a/jobscope-jobs-app/settings?tab=queues&queue=${queue:percentencode}', 'only exist on the jobs tab'],
   ])('rejects %s', (url, message) => {
     expect(linkProblems(url, DASHBOARD_QUEUE_TEMPLATES).join('; ')).toContain(message);
   });
@@ -47,7 +51,7 @@ describe('alert rule links target pages the plugin serves', () => {
     // Rules that fire per queue must link to that queue's jobs.
     const perQueue = rule.data.some((q) => /by\s*\([^)]*\bqueue\b/.test(String(q.model.expr ?? '')));
     if (perQueue) {
-      expect(url).toContain('queue={{ $labels.queue }}');
+      expect(url).toContain('queue={{ $labels.queue | urlquery }}');
     }
   });
 });

@@ -27,12 +27,17 @@ export interface JobsStatus {
   refresh: () => void;
 }
 
+interface FilterResult {
+  key: string;
+  data: StatusResponse | null;
+  error: ServiceError | null;
+  updatedAt: number | null;
+}
+
 /** Polls the service's status route every 2 s for the Jobs tab, filtered by queue/state. */
 export function useJobsStatus({ queue, state, enabled, paused }: JobsStatusOptions): JobsStatus {
-  const [data, setData] = useState<StatusResponse | null>(null);
-  const [error, setError] = useState<ServiceError | null>(null);
-  const [updatedAt, setUpdatedAt] = useState<number | null>(null);
-  const [loading, setLoading] = useState(true);
+  // Kept per filter: rows of another queue or state must never show under this filter, not even as stale.
+  const [result, setResult] = useState<FilterResult | null>(null);
   const mounted = useRef(true);
   const filterKey = `${queue ?? ''}|${state ?? ''}`;
   const currentKey = useRef(filterKey);
@@ -55,16 +60,13 @@ export function useJobsStatus({ queue, state, enabled, paused }: JobsStatusOptio
       if (!mounted.current || currentKey.current !== key) {
         return;
       }
-      setData(reply);
-      setError(null);
-      setUpdatedAt(Date.now());
+      setResult({ key, data: reply, error: null, updatedAt: Date.now() });
     } catch (e) {
       if (mounted.current && currentKey.current === key) {
-        setError(toServiceError(e));
-      }
-    } finally {
-      if (mounted.current) {
-        setLoading(false);
+        const error = toServiceError(e);
+        setResult((prev) =>
+          prev?.key === key ? { ...prev, error } : { key, data: null, error, updatedAt: null }
+        );
       }
     }
   }, [queue, state]);
@@ -81,5 +83,14 @@ export function useJobsStatus({ queue, state, enabled, paused }: JobsStatusOptio
     }
   }, [filterKey, refresh]);
 
-  return { data, error, updatedAt, loading, now: polling.now, inFlight: polling.inFlight, refresh };
+  const current = result?.key === filterKey ? result : null;
+  return {
+    data: current?.data ?? null,
+    error: current?.error ?? null,
+    updatedAt: current?.updatedAt ?? null,
+    loading: current === null,
+    now: polling.now,
+    inFlight: polling.inFlight,
+    refresh,
+  };
 }

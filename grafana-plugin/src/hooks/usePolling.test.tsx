@@ -133,6 +133,20 @@ describe('usePolling', () => {
     expect(task).toHaveBeenCalledTimes(3);
   });
 
+  it('resume while a run is in flight fetches right after it, not never', async () => {
+    const { task, finishAll } = controllableTask();
+    const { rerender } = renderHook(({ paused }) => usePolling(task, { intervalMs: 2000, enabled: true, paused }), {
+      initialProps: { paused: false },
+    });
+    await act(async () => {});
+    rerender({ paused: true });
+    rerender({ paused: false }); // the first run is still in flight
+    expect(task).toHaveBeenCalledTimes(1);
+    await finishAll();
+    expect(task).toHaveBeenCalledTimes(2);
+    await finishAll();
+  });
+
   it('a hidden document stops polling and clears the timer; visible again fetches at once', async () => {
     const task = jest.fn(() => Promise.resolve());
     renderHook(() => usePolling(task, { intervalMs: 2000, enabled: true }));

@@ -91,9 +91,9 @@ export function usePolling(task: () => Promise<void>, options: PollingOptions): 
     const wasPaused = pausedRef.current;
     pausedRef.current = paused;
     if (wasPaused && !paused && enabled && visible) {
-      void run();
+      refresh();
     }
-  }, [paused, enabled, visible, run]);
+  }, [paused, enabled, visible, refresh]);
 
   const active = enabled && visible;
   useEffect(() => {

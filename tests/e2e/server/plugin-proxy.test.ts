@@ -1,4 +1,4 @@
-// The preview's plugin proxy against a real upstream HTTP server: route choice by method and path prefix, reqRole,
+// The preview's plugin proxy against a real upstream HTTP server: route choice by method and Grafana's route-tree path match, reqRole,
 // URL/header templates from jsonData/secureJsonData, path joining, query pass-through, 403/404/502.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,14 +10,14 @@ import { type OrgRole, cleanRelativePath, joinUrlFragments, matchRoute } from '.
 
 const ROUTES: PluginRoute[] = [
   {
-    path: 'api',
+    path: 'api/*',
     method: 'GET',
     reqRole: 'Viewer',
     url: '{{ .JsonData.serviceUrl }}/api',
     headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken }}' }],
   },
   {
-    path: 'api',
+    path: 'api/*',
     method: 'POST',
     reqRole: 'Editor',
     url: '{{ .JsonData.serviceUrl }}/api',
@@ -121,11 +121,15 @@ test('an unreachable upstream answers 502', async () => {
   }
 });
 
-test('route matching follows Grafana: first method match, cleaned string prefix, unknown role denied', () => {
-  expect(matchRoute(ROUTES, 'GET', 'api/x/../health', 'Viewer')).toMatchObject({ kind: 'forward', rest: '/health' });
+test('route matching follows Grafana: first method match, route-tree path, invalid role unchecked', () => {
+  expect(matchRoute(ROUTES, 'GET', 'api/x/../health', 'Viewer')).toMatchObject({ kind: 'forward', rest: 'health' });
   expect(matchRoute(ROUTES, 'PUT', 'api/jobs', 'Admin')).toEqual({ kind: 'no-match' });
-  expect(matchRoute([{ path: 'api', reqRole: 'Owner', url: 'http://x' }], 'GET', 'api', 'Admin')).toMatchObject({ kind: 'denied' });
-  expect(matchRoute([{ path: 'api', method: '*', url: 'http://x' }], 'PATCH', 'api/a', 'Viewer')).toMatchObject({ kind: 'forward' });
+  // Without `*` a route matches its exact path only (Grafana answers "plugin route match not found" otherwise).
+  expect(matchRoute([{ path: 'api', url: 'http://x' }], 'GET', 'api/settings/jobs/status', 'Viewer')).toEqual({ kind: 'no-match' });
+  expect(matchRoute([{ path: 'api', url: 'http://x' }], 'GET', 'api', 'Viewer')).toMatchObject({ kind: 'forward', rest: '' });
+  expect(matchRoute([{ path: 'apis/*', url: 'http://x' }], 'GET', 'api/x', 'Viewer')).toEqual({ kind: 'no-match' });
+  expect(matchRoute([{ path: 'api/*', reqRole: 'Owner', url: 'http://x' }], 'GET', 'api/a', 'Viewer')).toMatchObject({ kind: 'forward' });
+  expect(matchRoute([{ path: 'api/*', method: '*', url: 'http://x' }], 'PATCH', 'api/a', 'Viewer')).toMatchObject({ kind: 'forward' });
   expect(cleanRelativePath('/a//b/./c/')).toBe('a/b/c');
   expect(joinUrlFragments('/api', '/settings')).toBe('/api/settings');
   expect(joinUrlFragments('/api/', '/settings')).toBe('/api/settings');

@@ -1,6 +1,8 @@
-// Route selection and access of Grafana's plugin proxy (grafana/grafana pkg/api/pluginproxy/pluginproxy.go):
-// the first route whose method matches ("" and "*" match any) and whose cleaned path is a string prefix of the
-// requested path wins; its reqRole is then checked (Admin > Editor > Viewer). No match → 404, role too low → 403.
+// Route selection and access of Grafana's app plugin proxy (grafana/grafana pkg/api/pluginproxy/pluginproxy.go):
+// the first route whose method matches ("" and "*" match any) and whose path matches in Grafana's router tree wins
+// (segments equal, `:name` takes one segment, a trailing `*` takes the rest, which is appended to the route URL;
+// without `*` only the exact path matches). A valid reqRole is then checked (Admin > Editor > Viewer); an invalid one
+// is no check, as in Grafana. No match → 404, role too low → 403.
 import path from 'node:path';
 import type { PluginRoute } from './plugin-dist';
 
@@ -19,11 +21,28 @@ export function cleanRelativePath(p: string): string {
   return path.posix.normalize(`/${p}`).replace(/^\/+/, '').replace(/\/+$/, '');
 }
 
+function isRole(value: string): value is OrgRole {
+  return value in RANK;
+}
+
+/** Grafana's `ReqRole.IsValid()`: an unknown role name is not checked at all. */
 export function hasRole(role: OrgRole, required: string): boolean {
-  if (!(required in RANK)) {
-    return false; // an unknown reqRole never grants access
+  return !isRole(required) || RANK[role] >= RANK[required];
+}
+
+/** Grafana's web.Tree match of one route pattern; the `*` part is the path appended to the route URL. */
+export function matchPath(pattern: string, requested: string): { rest: string } | null {
+  const want = cleanRelativePath(pattern).split('/').filter(Boolean);
+  const got = requested.split('/').filter(Boolean);
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === '*' && i === want.length - 1) {
+      return { rest: got.slice(i).join('/') };
+    }
+    if (i >= got.length || (!want[i].startsWith(':') && want[i] !== got[i])) {
+      return null;
+    }
   }
-  return RANK[role] >= RANK[required as OrgRole];
+  return got.length === want.length ? { rest: '' } : null;
 }
 
 export function matchRoute(routes: PluginRoute[], method: string, proxyPath: string, role: OrgRole): RouteDecision {
@@ -32,8 +51,8 @@ export function matchRoute(routes: PluginRoute[], method: string, proxyPath: str
     if (route.method && route.method !== '*' && route.method !== method) {
       continue;
     }
-    const routePath = cleanRelativePath(route.path);
-    if (!requested.startsWith(routePath)) {
+    const matched = matchPath(route.path, requested);
+    if (!matched) {
       continue;
     }
     if (route.reqAction) {
@@ -47,7 +66,7 @@ export function matchRoute(routes: PluginRoute[], method: string, proxyPath: str
         return { kind: 'unsupported', route, reason: `route.${key} is not reproduced by the preview proxy` };
       }
     }
-    return { kind: 'forward', route, rest: requested.slice(routePath.length) };
+    return { kind: 'forward', route, rest: matched.rest };
   }
   return { kind: 'no-match' };
 }

@@ -46,7 +46,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         plugin.meta.id,
         buildSettingsUpdate(plugin.meta, serviceUrl, { changed: tokenChanged, value: token })
       );
-      // The plugin meta (and the proxy route) only pick up new settings on a reload.
+      // The plugin meta in the page only picks up new settings on a reload (the proxy reads them per request).
       window.location.reload();
     } catch (e) {
       setSaveError(toServiceError(e).message);

@@ -42,7 +42,6 @@ export function JobRow({ job, now, expanded, highlighted, onToggle }: Props) {
     }
   }, [highlighted]);
 
-  const toggle = onToggle;
   return (
     <>
       <tr
@@ -55,11 +54,11 @@ export function JobRow({ job, now, expanded, highlighted, onToggle }: Props) {
         aria-expanded={expanded}
         tabIndex={0}
         className={cx(styles.row, highlighted && styles.highlighted)}
-        onClick={toggle}
+        onClick={onToggle}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
             e.preventDefault();
-            toggle();
+            onToggle();
           }
         }}
       >

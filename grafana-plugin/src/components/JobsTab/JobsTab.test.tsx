@@ -103,6 +103,20 @@ describe('JobsTab', () => {
     expect(intervals.live()).toBe(1);
   });
 
+  it("never shows another filter's rows while the new filter's reply is pending or failing", async () => {
+    reply = { status: 200, data: makeStatus({ jobs: [makeJob({ id: 'e1', queue: 'email' })] }) };
+    await renderJobs();
+    expect(screen.getAllByTestId('job-row').map((r) => r.dataset.jobId)).toEqual(['e1']);
+    reply = 'hang';
+    act(() => locationService.partial({ queue: 'reports' }));
+    await settle();
+    expect(screen.queryAllByTestId('job-row')).toHaveLength(0);
+    backend.release({ networkError: true });
+    await settle();
+    expect(screen.queryAllByTestId('job-row')).toHaveLength(0);
+    expect(screen.queryByTestId('jobs-stale')).toBeNull();
+  });
+
   it('manual Refresh works while auto-refresh runs, without a second timer', async () => {
     await renderJobs();
     expect(intervals.live()).toBe(1);
