@@ -4,7 +4,7 @@ import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { keyspaceDigest, changedKeys, testPrefix } from './helpers/prefix';
 import { startService } from './helpers/service';
 import type { Service } from '../src/service';
-import { defineQueueStatsCommand, readQueueStats } from '../src/sources/bullmq/queue-stats';
+import { queueStatsScript, readQueueStats } from '../src/sources/bullmq/queue-stats';
 
 /**
  * Reads of /api/health, /metrics and /readyz change nothing in Redis and cost one script call per batch of queues:
@@ -116,8 +116,8 @@ it('reads the same stats with the Redis < 7 script variant (no shebang flags)', 
   const flagged = new Redis(redis.connection);
   const plain = new Redis(redis.connection);
   try {
-    defineQueueStatsCommand(flagged, 7);
-    defineQueueStatsCommand(plain, 6);
+    queueStatsScript.define(flagged, 7);
+    queueStatsScript.define(plain, 6);
     const a = await readQueueStats(flagged, queues, opts, request);
     const b = await readQueueStats(plain, queues, opts, request);
     expect(b).toEqual(a);

@@ -413,9 +413,11 @@ describe('GET /api/settings/jobs/status on real BullMQ queues', () => {
       expect((await status(`?state=SUCCESS&limit=3`)).jobs.map(jobKey)).toEqual([...completedFinished].reverse().slice(0, 3));
     });
 
-    it('a queue nobody knows lists no jobs', async () => {
-      const reply = await status('?queue=no-such-queue');
-      expect(reply.jobs).toEqual([]);
+    it('a queue nobody knows is a 404 naming the known ones (no cache entry, no Redis read per made-up name)', async () => {
+      const res = await getJson(service, `${STATUS}?queue=no-such-queue`);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('unknown_queue');
+      expect(res.body.error.message).toContain('unknown queue "no-such-queue"; known queues:');
     });
 
     it.each([

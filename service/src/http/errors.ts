@@ -32,3 +32,9 @@ export function validationError(code: string, error: ZodError): ApiError {
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   return new ApiError(400, code, message, issues);
 }
+
+/** 404 for a queue no source knows, listing the ones it does (the same words on every route). */
+export function unknownQueue(queue: string, known: string[]): ApiError {
+  const list = known.length ? [...new Set(known)].join(', ') : 'none yet';
+  return new ApiError(404, 'unknown_queue', `unknown queue "${queue}"; known queues: ${list}`);
+}

@@ -4,6 +4,8 @@ import type { RedisStatus } from '@jobscope/contract';
 /** PING round trip and server version; what the UI shows as Redis health. */
 export class RedisProbe {
   private version: string | null = null;
+  /** INFO answered (or was refused): either way it is not asked again. */
+  private versionSettled = false;
 
   constructor(private readonly client: Redis) {}
 
@@ -11,29 +13,33 @@ export class RedisProbe {
     const started = process.hrtime.bigint();
     try {
       await this.client.ping();
-      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (this.version === null) {
-        this.version = await this.readVersion();
-      }
-      return { ok: true, latencyMs: Math.round(latencyMs * 1000) / 1000, error: null, version: this.version };
     } catch (err) {
       return { ok: false, latencyMs: null, error: errorMessage(err), version: this.version };
     }
+    const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+    await this.readVersion();
+    return { ok: true, latencyMs: Math.round(latencyMs * 1000) / 1000, error: null, version: this.version };
   }
 
   /** Major version, for features that depend on it (script flags need 7). Falls back to 6 when unknown. */
   async majorVersion(): Promise<number> {
-    try {
-      this.version = this.version ?? (await this.readVersion());
-    } catch {
-      return 6;
-    }
+    await this.readVersion();
     return Number.parseInt(this.version ?? '6', 10) || 6;
   }
 
-  private async readVersion(): Promise<string | null> {
-    const info = await this.client.info('server');
-    return /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? null;
+  /** Once per process; a server whose ACL refuses INFO is still a healthy Redis, just of unknown version. */
+  private async readVersion(): Promise<void> {
+    if (this.versionSettled) {
+      return;
+    }
+    try {
+      const info = await this.client.info('server');
+      this.version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? null;
+      this.versionSettled = true;
+    } catch (err) {
+      // Refused by an ACL: settled as unknown. Connection errors: try again next time.
+      this.versionSettled = /NOPERM|unknown command|not allowed/i.test(errorMessage(err));
+    }
   }
 }
 

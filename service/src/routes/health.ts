@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { QueueName } from '@jobscope/contract';
-import { ApiError, validationError } from '../http/errors';
+import { unknownQueue, validationError } from '../http/errors';
 import type { JobSource } from '../sources/source';
 import type { StatsCache } from '../health/stats-cache';
 import type { HealthSettings } from '../health/thresholds';
@@ -22,15 +22,15 @@ export function healthRoutes(deps: { stats: StatsCache; settings: HealthSettings
       throw validationError('invalid_query', parsed.error);
     }
     const { queue } = parsed.data;
+    // Read first: it waits for the first discovery, so a known queue is never called unknown at start-up.
+    const reading = await deps.stats.get();
     if (queue !== undefined) {
       // Known queues come from memory (discovery or configuration), so this answers even while Redis is down.
       const known = deps.sources.flatMap((s) => s.listQueues().map((q) => q.name));
       if (!known.includes(queue)) {
-        const list = known.length ? [...new Set(known)].join(', ') : 'none yet';
-        throw new ApiError(404, 'unknown_queue', `unknown queue "${queue}"; known queues: ${list}`);
+        throw unknownQueue(queue, known);
       }
     }
-    const reading = await deps.stats.get();
     return sendHealth(c, buildHealthResponse(reading, deps.settings, queue));
   });
   return app;

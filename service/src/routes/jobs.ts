@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ENQUEUE_MAX_BODY_BYTES, EnqueueRequestSchema } from '@jobscope/contract';
-import { ApiError, sendError, validationError } from '../http/errors';
+import { ApiError, sendError, unknownQueue, validationError } from '../http/errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth';
 import { redisErrorText } from '../http/redis-error-text';
 import { UnknownQueueError, type JobSource } from '../sources/source';
@@ -43,8 +43,7 @@ export function jobRoutes(source: JobSource): Hono {
         return c.json(await source.enqueue(parsed.data), 201);
       } catch (err) {
         if (err instanceof UnknownQueueError) {
-          const known = err.known.length ? err.known.join(', ') : 'none yet';
-          throw new ApiError(404, 'unknown_queue', `unknown queue "${err.queue}"; known queues: ${known}`);
+          throw unknownQueue(err.queue, err.known);
         }
         if (/Command timed out/i.test(errorMessage(err))) {
           // The command was sent: Redis may still run it when it wakes up, so say the outcome is unknown.

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { StatusQuerySchema } from '@jobscope/contract';
-import { ApiError, validationError } from '../http/errors';
+import { ApiError, unknownQueue, validationError } from '../http/errors';
+import { UnknownQueueError } from '../sources/source';
 import { SnapshotUnavailableError, type SnapshotService } from '../snapshot/snapshot-service';
 
 /** `GET /api/settings/jobs/status`: recent jobs across all queues, sorted by state, plus counts and workers. */
@@ -16,6 +17,9 @@ export function statusRoutes(snapshots: SnapshotService): Hono {
       c.header('Cache-Control', 'no-store');
       return c.json(body, 200);
     } catch (err) {
+      if (err instanceof UnknownQueueError) {
+        throw unknownQueue(err.queue, err.known);
+      }
       if (err instanceof SnapshotUnavailableError) {
         throw new ApiError(503, 'redis_unavailable', `Redis is unavailable and no earlier snapshot exists: ${err.message}`);
       }

@@ -5,7 +5,7 @@ import {
   type StatusQuery,
   type StatusResponse,
 } from '@jobscope/contract';
-import type { JobSource, WorkersReport } from '../sources/source';
+import { UnknownQueueError, type JobSource, type WorkersReport } from '../sources/source';
 import type { RedisProbe } from '../redis/probe';
 import { redisErrorText } from '../http/redis-error-text';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version';
@@ -45,6 +45,9 @@ export class SnapshotService {
   }
 
   async get(query: StatusQuery): Promise<StatusResponse> {
+    if (query.queue !== undefined) {
+      await this.requireKnownQueue(query.queue);
+    }
     const key = `${query.limit}|${query.queue ?? ''}|${query.state ?? ''}`;
     let entry = this.entries.get(key);
     if (!entry) {
@@ -60,6 +63,15 @@ export class SnapshotService {
       await entry.inflight;
     }
     return this.answer(entry);
+  }
+
+  /** An unknown queue is a 404, not a new cache entry and a Redis read per made-up name. */
+  private async requireKnownQueue(queue: string): Promise<void> {
+    const sources = this.opts.sources;
+    await Promise.all(sources.map((s) => s.ready()));
+    if (sources.every((s) => s.hasQueue(queue) === false)) {
+      throw new UnknownQueueError(queue, [...new Set(sources.flatMap((s) => s.listQueues().map((q) => q.name)))]);
+    }
   }
 
   private answer(entry: Entry): StatusResponse {

@@ -19,6 +19,10 @@ export interface JobSource {
   close(): Promise<void>;
   /** Queues this source knows now (from discovery or configuration). */
   listQueues(): QueueRef[];
+  /** Resolves once the first look for queues has finished (found or failed). */
+  ready(): Promise<void>;
+  /** Whether the queue exists; undefined while the queue list could not be read yet. */
+  hasQueue(name: string): boolean | undefined;
   /** Counts, workers and the top `limit` jobs, already in display order. */
   snapshot(request: SnapshotRequest): Promise<SourceSnapshot>;
   /** Adds a job; throws UnknownQueueError for a queue this source does not know. */

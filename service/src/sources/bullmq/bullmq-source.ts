@@ -21,9 +21,9 @@ import {
 } from '../source';
 import { QueueRegistry, type DiscoveredQueue } from './discovery';
 import { QueueCache } from './queue-cache';
-import { compareRawJobs, defineSnapshotCommand, runSnapshot, type RawSnapshotJob } from './snapshot-script';
+import { compareRawJobs, runSnapshot, snapshotScript, type RawSnapshotJob } from './snapshot-script';
 import { toJobSummary } from './job-summary';
-import { defineQueueStatsCommand, readQueueStats } from './queue-stats';
+import { queueStatsScript, readQueueStats } from './queue-stats';
 import { readWorkers } from './workers';
 
 export interface BullMQSourceOptions {
@@ -57,9 +57,9 @@ export class BullMQSource implements JobSource {
 
   /** `redisMajorVersion` picks the script variant (flags need Redis 7). */
   async start(redisMajorVersion = 7): Promise<void> {
-    defineSnapshotCommand(this.client, redisMajorVersion);
-    defineQueueStatsCommand(this.client, redisMajorVersion);
-    await this.registry.start();
+    snapshotScript.define(this.client, redisMajorVersion);
+    queueStatsScript.define(this.client, redisMajorVersion);
+    this.registry.start();
   }
 
   async close(): Promise<void> {
@@ -67,11 +67,24 @@ export class BullMQSource implements JobSource {
     await this.writeQueues.closeAll();
   }
 
+  ready(): Promise<void> {
+    return this.registry.ready();
+  }
+
+  hasQueue(name: string): boolean | undefined {
+    try {
+      return this.registry.find(name) !== undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   listQueues(): QueueRef[] {
     return this.registry.list().map((q) => ({ source: this.id, prefix: q.prefix, name: q.name }));
   }
 
   async snapshot(request: SnapshotRequest): Promise<SourceSnapshot> {
+    await this.registry.ready();
     const queues = this.registry.list();
     const batches: DiscoveredQueue[][] = [];
     for (let i = 0; i < queues.length; i += this.opts.queuesPerCall) {
@@ -134,7 +147,8 @@ export class BullMQSource implements JobSource {
     return { jobs, queues: summaries, workers };
   }
 
-  queueStats(request: QueueStatsRequest): Promise<QueueStatsReport> {
+  async queueStats(request: QueueStatsRequest): Promise<QueueStatsReport> {
+    await this.registry.ready();
     return readQueueStats(
       this.client,
       this.registry.list(),
@@ -144,12 +158,10 @@ export class BullMQSource implements JobSource {
   }
 
   async enqueue(request: ParsedEnqueueRequest): Promise<EnqueueResponse> {
+    await this.registry.ready();
     const target = this.registry.find(request.queue);
     if (!target) {
-      throw new UnknownQueueError(
-        request.queue,
-        this.registry.list().map((q) => q.name)
-      );
+      throw new UnknownQueueError(request.queue, [...new Set(this.registry.list().map((q) => q.name))]);
     }
     const queue = this.writeQueues.get(target.prefix, target.name);
     const job = await queue.add(request.name, request.data, {

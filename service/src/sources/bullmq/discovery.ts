@@ -19,6 +19,11 @@ export class QueueRegistry {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private succeededOnce = false;
+  private stopped = false;
+  private firstAttempt: Promise<void> = Promise.resolve();
+  private sorted: DiscoveredQueue[] | null = null;
+  /** Worker-hinted queues found to have no keys, not checked again until the next discovery. */
+  private absent = new Set<string>();
 
   constructor(
     private readonly client: Redis,
@@ -36,11 +41,17 @@ export class QueueRegistry {
     }
   }
 
-  /** Sorted by prefix, then name: the snapshot's tie-break order. */
+  /** Sorted by prefix, then name: the snapshot's tie-break order. Rebuilt only when the set changes. */
   list(): DiscoveredQueue[] {
-    return [...this.queues.values()].sort((a, b) =>
+    this.sorted ??= [...this.queues.values()].sort((a, b) =>
       a.prefix === b.prefix ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.prefix < b.prefix ? -1 : 1
     );
+    return this.sorted;
+  }
+
+  /** Resolves once the first discovery has finished (or failed), so the first request does not see an empty list. */
+  ready(): Promise<void> {
+    return this.firstAttempt;
   }
 
   /** Throws until discovery has read Redis once: before that, "unknown queue" would be a guess. */
@@ -54,6 +65,7 @@ export class QueueRegistry {
   add(queue: DiscoveredQueue): void {
     const existing = this.queues.get(key(queue));
     this.queues.set(key(queue), { ...queue, version: queue.version ?? existing?.version ?? null });
+    this.sorted = null;
   }
 
   /**
@@ -61,7 +73,9 @@ export class QueueRegistry {
    * `:id` or `:meta` key exists, with O(1) reads, so a new queue shows up at once instead of at the next SCAN.
    */
   async adopt(candidates: Array<{ prefix: string; name: string }>): Promise<void> {
-    const unknown = candidates.filter((c) => !this.queues.has(key(c)) && !c.name.includes(':'));
+    const unknown = [...new Map(candidates.map((c) => [key(c), c])).values()].filter(
+      (c) => !this.queues.has(key(c)) && !this.absent.has(key(c)) && !c.name.includes(':')
+    );
     if (this.opts.explicitQueues || unknown.length === 0) {
       return;
     }
@@ -76,6 +90,8 @@ export class QueueRegistry {
       const [, version] = replies[i * 2 + 1] ?? [];
       if (!existsErr && Number(exists) > 0) {
         this.add({ prefix: q.prefix, name: q.name, version: typeof version === 'string' ? version : null });
+      } else if (!existsErr) {
+        this.absent.add(key(q));
       }
     });
   }
@@ -90,9 +106,15 @@ export class QueueRegistry {
     return this.running;
   }
 
-  /** First discovery, then one every interval; every 2 s while none has succeeded or no queue is known yet. */
-  start(): Promise<void> {
+  /**
+   * First discovery, then one every interval; every 2 s while none has succeeded or no queue is known yet. Returns at
+   * once: on a large keyspace the first SCAN takes seconds, and the service must listen meanwhile (see `ready()`).
+   */
+  start(): void {
     const schedule = () => {
+      if (this.stopped) {
+        return;
+      }
       const delay = this.succeededOnce && this.queues.size > 0 ? this.opts.intervalMs : 2000;
       if (delay === 0) {
         return;
@@ -104,12 +126,13 @@ export class QueueRegistry {
       }, delay);
       this.timer.unref();
     };
-    return this.refresh()
+    this.firstAttempt = this.refresh()
       .catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'queue discovery failed'))
       .finally(schedule);
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -148,6 +171,8 @@ export class QueueRegistry {
       next.set(key(q), q);
     }
     this.queues = next;
+    this.sorted = null;
+    this.absent.clear();
     this.succeededOnce = true;
     this.opts.logger.debug({ queues: found.length }, 'queue discovery done');
   }

@@ -1,32 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type Redis from 'ioredis';
 import { NATIVE_STATES, type NativeCounts } from '@jobscope/contract';
 import type { QueueStats, QueueStatsReport, QueueStatsRequest } from '../source';
 import type { DiscoveredQueue } from './discovery';
 import { readWorkers } from './workers';
+import { LuaScript } from './lua-script';
 
-const SCRIPT_WITH_SHEBANG = fs.readFileSync(path.join(__dirname, 'queue-stats.lua'), 'utf8');
-/** Redis < 7 does not know script flags; the script itself is the same. */
-const SCRIPT_PLAIN = SCRIPT_WITH_SHEBANG.replace(/^#!lua[^\n]*\n/, '');
-const COMMAND = 'jobscopeQueueStats';
 const ROW_LENGTH = 15;
-
-/** Registers the script on the client (EVALSHA with EVAL fallback, as ioredis does for defined commands). */
-export function defineQueueStatsCommand(client: Redis, redisMajorVersion: number): void {
-  client.defineCommand(COMMAND, { lua: redisMajorVersion >= 7 ? SCRIPT_WITH_SHEBANG : SCRIPT_PLAIN });
-}
 
 type Row = number[];
 
+export const queueStatsScript = new LuaScript<Row[]>('jobscopeQueueStats', 'queue-stats.lua');
+
 async function runBatch(client: Redis, batch: DiscoveredQueue[], windowStart: number, maxLockChecks: number) {
-  const call = (client as unknown as Record<string, (...a: unknown[]) => Promise<Row[]>>)[COMMAND];
-  const rows = await call.call(
+  const rows = await queueStatsScript.run(
     client,
-    batch.length,
-    ...batch.map((q) => `${q.prefix}:${q.name}:`),
-    Math.floor(windowStart),
-    Math.max(0, Math.floor(maxLockChecks))
+    batch.map((q) => `${q.prefix}:${q.name}:`),
+    [Math.floor(windowStart), Math.max(0, Math.floor(maxLockChecks))]
   );
   return rows.map((row) => row.map(Number));
 }

@@ -1,11 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type Redis from 'ioredis';
 import { NATIVE_STATES, type JobState, type NativeState } from '@jobscope/contract';
-
-const SCRIPT_WITH_SHEBANG = fs.readFileSync(path.join(__dirname, 'snapshot.lua'), 'utf8');
-/** Redis < 7 does not know script flags; the script itself is the same. */
-const SCRIPT_PLAIN = SCRIPT_WITH_SHEBANG.replace(/^#!lua[^\n]*\n/, '');
+import { LuaScript } from './lua-script';
 
 export const FIELD_NAMES = [
   'name', 'timestamp', 'processedOn', 'finishedOn', 'progress', 'atm', 'attemptsMade', 'delay',
@@ -75,23 +70,18 @@ function listedQueues(queueKeys: string[], onlyQueueIndex: number | undefined): 
   return queueKeys.flatMap((k, i) => (queueNameOfKey(k) === name ? [String(i + 1)] : [])).join(',');
 }
 
-/** Registers the script on the client (EVALSHA with EVAL fallback, as ioredis does for defined commands). */
-export function defineSnapshotCommand(client: Redis, redisMajorVersion: number): void {
-  client.defineCommand('jobscopeSnapshot', { lua: redisMajorVersion >= 7 ? SCRIPT_WITH_SHEBANG : SCRIPT_PLAIN });
-}
+export const snapshotScript = new LuaScript<SnapshotReply>('jobscopeSnapshot', 'snapshot.lua');
 
 export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<RawSnapshot> {
   const groups = args.state ? GROUPS_OF_STATE[args.state].join(',') : '';
   const only = listedQueues(args.queueKeys, args.onlyQueueIndex);
-  const reply = (await (client as unknown as Record<string, (...a: unknown[]) => Promise<SnapshotReply>>).jobscopeSnapshot(
-    args.queueKeys.length,
-    ...args.queueKeys,
+  const reply = await snapshotScript.run(client, args.queueKeys, [
     args.limit,
     args.resultBytes,
     args.tracebackBytes,
     groups,
-    only
-  )) as SnapshotReply;
+    only,
+  ]);
   const [flatCounts, paused, rows] = reply;
   const counts: number[][] = [];
   for (let q = 0; q < args.queueKeys.length; q++) {
