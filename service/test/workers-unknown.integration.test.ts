@@ -20,7 +20,8 @@ let worker: Worker;
 beforeAll(async () => {
   server = await PrivateRedis.start();
   admin = new Redis(server.connection);
-  await admin.call('ACL', 'SETUSER', 'monitor', 'on', '>monitor-pass', '~*', '&*', '+@all', '-client');
+  // A least-privilege monitor user: no CLIENT, and no INFO either (both are in @dangerous).
+  await admin.call('ACL', 'SETUSER', 'monitor', 'on', '>monitor-pass', '~*', '&*', '+@all', '-@dangerous');
   queue = new Queue('acl-q', { connection: server.connection, prefix: PREFIX });
   await queue.add('job', {});
   worker = new Worker('acl-q', async () => undefined, { connection: server.connection, prefix: PREFIX, name: 'w', autorun: false });
@@ -52,5 +53,8 @@ it('reports workers as "unknown" with the reason when CLIENT LIST is refused', a
   expect(body.queues).toEqual([expect.objectContaining({ name: 'acl-q', workers: 'unknown', counts: expect.objectContaining({ PENDING: 1 }) })]);
   expect(body.jobs.map((j) => j.name)).toEqual(['job']);
   expect(body.redis.ok).toBe(true);
+  expect(body.redis.version).toBeNull(); // INFO refused: version unknown, Redis still healthy
   expect(body.stale).toBe(false);
+  const health = await getJson(service, '/readyz');
+  expect(health.status).toBe(200);
 });
