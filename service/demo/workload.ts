@@ -58,7 +58,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       await q.email.add('send-digest', { to: 'team@example.com' }, { ...RETRY, priority: 1 + (tick % 5) });
     }
     if (tick % 4 === 0) {
-      await q['topology-discovery'].add('refresh-inventory', { site: 'edge' }, { delay: 15_000 + (tick % 4) * 5000 });
+      await q['topology-discovery'].add('refresh-inventory', { site: 'edge' }, { delay: 15_000 + (tick % 12) * 2500 });
     }
     if (tick % 8 === 0) {
       await flows.add({

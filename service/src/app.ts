@@ -48,7 +48,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use(`${API_PATHS.status}`, reads);
   app.route(API_PATHS.status, statusRoutes(deps.snapshots));
 
-  app.use(API_PATHS.enqueue, requireWriteToken(deps.apiToken));
+  // Only the write needs the token; other methods on this path fall through to the JSON 404.
+  app.on('POST', API_PATHS.enqueue, requireWriteToken(deps.apiToken));
   app.route(API_PATHS.enqueue, jobRoutes(deps.writeSource));
 
   if (deps.alerting) {

@@ -5,7 +5,7 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
 
-const positiveMs = (name: string, fallback: number) =>
+const nonNegativeMs = (name: string, fallback: number) =>
   z.coerce.number({ error: `${name} must be a number of milliseconds` }).int().min(0).default(fallback);
 
 /** Every setting comes from the environment and is checked once at start; README lists them all. */
@@ -24,13 +24,13 @@ const EnvSchema = z.object({
     .refine((list) => !list || list.every((q) => !q.includes(':')), 'queue names must not contain ":"'),
   JOBSCOPE_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   JOBSCOPE_READ_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
-  JOBSCOPE_SNAPSHOT_TTL_MS: positiveMs('JOBSCOPE_SNAPSHOT_TTL_MS', 1000),
-  JOBSCOPE_DISCOVERY_INTERVAL_MS: positiveMs('JOBSCOPE_DISCOVERY_INTERVAL_MS', 60_000).refine(
+  JOBSCOPE_SNAPSHOT_TTL_MS: nonNegativeMs('JOBSCOPE_SNAPSHOT_TTL_MS', 1000),
+  JOBSCOPE_DISCOVERY_INTERVAL_MS: nonNegativeMs('JOBSCOPE_DISCOVERY_INTERVAL_MS', 60_000).refine(
     (ms) => ms === 0 || ms >= 1000,
     'must be 0 (off) or at least 1000'
   ),
   JOBSCOPE_QUEUES_PER_CALL: z.coerce.number().int().min(1).max(1000).default(50),
-  JOBSCOPE_STATS_TTL_MS: positiveMs('JOBSCOPE_STATS_TTL_MS', 1000),
+  JOBSCOPE_STATS_TTL_MS: nonNegativeMs('JOBSCOPE_STATS_TTL_MS', 1000),
   JOBSCOPE_HEALTH_WINDOW_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(300_000),
   JOBSCOPE_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(800),
   JOBSCOPE_HEALTH_STALLED_CHECK_LIMIT: z.coerce.number().int().min(0).max(10_000).default(100),

@@ -138,4 +138,14 @@ describe('mergeSources', () => {
     expect(mergeSources([a, b], 2).map((j) => j.id)).toEqual(['b-run', 'a-run']);
     expect(mergeSources([b], 1).map((j) => j.id)).toEqual(['b-run']);
   });
+
+  it("keeps each source's own order within a state (prioritized jobs in run order, not by creation)", () => {
+    const a = [
+      summary('a-wait', 'PENDING', { createdAtMs: 50 }),
+      summary('a-prio-next', 'PENDING', { createdAtMs: 10 }),
+      summary('a-prio-later', 'PENDING', { createdAtMs: 40 }),
+    ];
+    const b = [summary('b-wait', 'PENDING', { createdAtMs: 30 })];
+    expect(mergeSources([a, b], 10).map((j) => j.id)).toEqual(['a-wait', 'b-wait', 'a-prio-next', 'a-prio-later']);
+  });
 });

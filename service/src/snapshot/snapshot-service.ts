@@ -145,17 +145,38 @@ function sortTime(job: JobSummary): number {
   }
 }
 
-/** One source's list is already in display order; several are merged by state, then time. */
+/**
+ * Each source's list is already in display order (and its own order within a state, e.g. prioritized jobs in run
+ * order, is kept): several are merged k-way, comparing only the heads by state, then by time, then source.
+ */
 export function mergeSources(lists: JobSummary[][], limit: number): JobSummary[] {
   if (lists.length === 1) {
     return lists[0].slice(0, limit);
   }
-  const tagged = lists.flatMap((list, s) => list.map((job, i) => ({ job, s, i })));
-  tagged.sort(
-    (a, b) =>
-      stateRank(a.job.state) - stateRank(b.job.state) || sortTime(a.job) - sortTime(b.job) || a.s - b.s || a.i - b.i
-  );
-  return tagged.slice(0, limit).map((t) => t.job);
+  const positions = lists.map(() => 0);
+  const merged: JobSummary[] = [];
+  while (merged.length < limit) {
+    let best = -1;
+    for (let s = 0; s < lists.length; s++) {
+      const head = lists[s][positions[s]];
+      if (head === undefined) {
+        continue;
+      }
+      const current = best < 0 ? undefined : lists[best][positions[best]];
+      if (
+        current === undefined ||
+        stateRank(head.state) - stateRank(current.state) < 0 ||
+        (head.state === current.state && sortTime(head) < sortTime(current))
+      ) {
+        best = s;
+      }
+    }
+    if (best < 0) {
+      break;
+    }
+    merged.push(lists[best][positions[best]++]);
+  }
+  return merged;
 }
 
 function mergeWorkers(reports: WorkersReport[]): WorkersReport {

@@ -25,6 +25,7 @@ import { compareRawJobs, runSnapshot, snapshotScript, type RawSnapshotJob } from
 import { toJobSummary } from './job-summary';
 import { queueStatsScript, readQueueStats } from './queue-stats';
 import { readWorkers } from './workers';
+import { inBatches, keyBase, workerCounter } from './queue-set';
 
 export interface BullMQSourceOptions {
   prefixes: string[];
@@ -86,16 +87,13 @@ export class BullMQSource implements JobSource {
   async snapshot(request: SnapshotRequest): Promise<SourceSnapshot> {
     await this.registry.ready();
     const queues = this.registry.list();
-    const batches: DiscoveredQueue[][] = [];
-    for (let i = 0; i < queues.length; i += this.opts.queuesPerCall) {
-      batches.push(queues.slice(i, i + this.opts.queuesPerCall));
-    }
+    const batches = inBatches(queues, this.opts.queuesPerCall);
     const [results, workers] = await Promise.all([
       Promise.all(
         batches.map((batch) => {
           const only = request.queue === undefined ? undefined : batch.findIndex((q) => q.name === request.queue);
           return runSnapshot(this.client, {
-            queueKeys: batch.map((q) => `${q.prefix}:${q.name}:`),
+            queueKeys: batch.map(keyBase),
             limit: request.limit,
             resultBytes: RESULT_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
             tracebackBytes: TRACEBACK_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
@@ -109,11 +107,7 @@ export class BullMQSource implements JobSource {
 
     // A worker on a queue discovery has not seen yet: adopt it in the background, for the next snapshot.
     void this.registry.adopt(workers.items.map((w) => ({ prefix: w.prefix, name: w.queue }))).catch(() => undefined);
-    const workerCount = new Map<string, number>();
-    for (const w of workers.items) {
-      const k = `${w.prefix}\u0000${w.queue}`;
-      workerCount.set(k, (workerCount.get(k) ?? 0) + 1);
-    }
+    const workersOf = workerCounter(workers);
 
     const summaries: QueueSummary[] = [];
     const merged: Array<RawSnapshotJob & { queueOrder: number; position: number; queue: DiscoveredQueue }> = [];
@@ -131,7 +125,7 @@ export class BullMQSource implements JobSource {
           counts: toStateCounts(nativeCounts),
           nativeCounts,
           paused: result.paused[i],
-          workers: workers.status === 'ok' ? (workerCount.get(`${q.prefix}\u0000${q.name}`) ?? 0) : 'unknown',
+          workers: workersOf(q),
           version: q.version,
         });
       });

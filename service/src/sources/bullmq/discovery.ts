@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { Logger } from '../../logger';
+import { queueId as key } from './queue-set';
 
 export interface DiscoveredQueue {
   prefix: string;
@@ -7,8 +8,6 @@ export interface DiscoveredQueue {
   /** `meta.version`, e.g. `bullmq:6.7.0`, when the producer wrote it. */
   version: string | null;
 }
-
-const key = (q: { prefix: string; name: string }) => `${q.prefix}\u0000${q.name}`;
 
 /**
  * Knows which queues exist. BullMQ has no registry, so it SCANs each prefix for `<prefix>:<queue>:id` / `:meta` keys —

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import { queueId } from './queue-set';
 
 /**
  * BullMQ Queue objects for writes only, one per (prefix, queue), on the service's shared connection. Built so they
@@ -12,7 +13,7 @@ export class QueueCache {
 
   /** Throws while Redis is not connected: a Queue built then waits for 'ready' forever, hanging the request. */
   get(prefix: string, name: string): Queue {
-    const k = `${prefix}\u0000${name}`;
+    const k = queueId({ prefix, name });
     let queue = this.queues.get(k);
     if (!queue) {
       if (this.client.status !== 'ready') {

@@ -4,6 +4,7 @@ import type { QueueStats, QueueStatsReport, QueueStatsRequest } from '../source'
 import type { DiscoveredQueue } from './discovery';
 import { readWorkers } from './workers';
 import { LuaScript } from './lua-script';
+import { inBatches, keyBase, workerCounter } from './queue-set';
 
 const ROW_LENGTH = 15;
 
@@ -14,7 +15,7 @@ export const queueStatsScript = new LuaScript<Row[]>('jobscopeQueueStats', 'queu
 async function runBatch(client: Redis, batch: DiscoveredQueue[], windowStart: number, maxLockChecks: number) {
   const rows = await queueStatsScript.run(
     client,
-    batch.map((q) => `${q.prefix}:${q.name}:`),
+    batch.map(keyBase),
     [Math.floor(windowStart), Math.max(0, Math.floor(maxLockChecks))]
   );
   return rows.map((row) => row.map(Number));
@@ -34,21 +35,14 @@ export async function readQueueStats(
   opts: { source: string; prefixes: string[]; queuesPerCall: number },
   request: QueueStatsRequest
 ): Promise<QueueStatsReport> {
-  const batches: DiscoveredQueue[][] = [];
-  for (let i = 0; i < queues.length; i += opts.queuesPerCall) {
-    batches.push(queues.slice(i, i + opts.queuesPerCall));
-  }
+  const batches = inBatches(queues, opts.queuesPerCall);
   const windowStart = request.now - request.windowMs;
   const [results, workers] = await Promise.all([
     Promise.all(batches.map((batch) => runBatch(client, batch, windowStart, request.maxLockChecks))),
     readWorkers(client, opts.prefixes),
   ]);
 
-  const workerCount = new Map<string, number>();
-  for (const w of workers.items) {
-    const k = `${w.prefix}\u0000${w.queue}`;
-    workerCount.set(k, (workerCount.get(k) ?? 0) + 1);
-  }
+  const workersOf = workerCounter(workers);
 
   const stats: QueueStats[] = [];
   results.forEach((rows, b) => {
@@ -64,7 +58,7 @@ export async function readQueueStats(
         name: q.name,
         nativeCounts,
         paused: row[8] === 1,
-        workers: workers.status === 'ok' ? (workerCount.get(`${q.prefix}\u0000${q.name}`) ?? 0) : 'unknown',
+        workers: workersOf(q),
         oldestWaitingAgeMs: Math.max(ageMs(row[9], request.now), ageMs(row[14], request.now)),
         recentFailures: row[10],
         recentCompletions: row[11],
