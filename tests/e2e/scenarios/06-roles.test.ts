@@ -46,10 +46,21 @@ test("a Viewer's forced write through the plugin proxy gets 403 and creates noth
   expect(await stack.bull.queue(QUEUE).count()).toBe(countBefore);
 });
 
-test('an Editor gets the Run job button', async () => {
+test("an Editor gets the Run job button, and the same write through the proxy creates the job", async () => {
   const editor = await stack.extraPreview('Editor');
   const editorPage = await stack.newPage();
   await openHost(editorPage, editor, settingsPath(editor.pluginId, '?tab=jobs'));
   await editorPage.getByRole('button', { name: 'Run job' }).waitFor({ timeout: 10_000 });
+  const countBefore = await stack.bull.queue(QUEUE).count();
+  const answer = await editorPage.evaluate(async (url) => {
+    const r = await (globalThis as unknown as PageGlobals).fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queue: 'e2e-roles', name: 'by-editor', data: {} }),
+    });
+    return { status: r.status, body: await r.json() };
+  }, `/api/plugin-proxy/${PLUGIN_ID}/api/jobs`);
+  expect(answer).toEqual({ status: 201, body: expect.objectContaining({ queue: QUEUE, state: 'PENDING' }) });
+  expect(await stack.bull.queue(QUEUE).count()).toBe(countBefore + 1);
   await editorPage.context().close();
 });

@@ -20,29 +20,39 @@ export interface ServiceOptions {
   extraEnv?: Record<string, string>;
 }
 
-export async function startService(opts: ServiceOptions): Promise<ServiceProcess> {
+/** Defaults for the browser tests: the stack's prefix, token and queues, a 1 s cache, and discovery every second. */
+export function startService(opts: ServiceOptions): Promise<ServiceProcess> {
+  return spawnService(
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      REDIS_URL: opts.redisUrl,
+      JOBSCOPE_PREFIXES: opts.prefix,
+      JOBSCOPE_API_TOKEN: opts.apiToken,
+      JOBSCOPE_SNAPSHOT_TTL_MS: '1000',
+      // Tests create queues after the service started; find them within a second instead of the default minute.
+      JOBSCOPE_DISCOVERY_INTERVAL_MS: '1000',
+      ...(opts.queues ? { JOBSCOPE_QUEUES: opts.queues.join(',') } : {}),
+      ...(opts.extraEnv ?? {}),
+    },
+    opts.logDir,
+    // Ready for these tests = it answers the status the plugin polls.
+    API_PATHS.status
+  );
+}
+
+/**
+ * The service's real entry point with exactly `env` (plus a free port on loopback), ready once `readyPath` answers
+ * 2xx; fails with the tail of its log when it does not, or when it exits first.
+ */
+export async function spawnService(env: NodeJS.ProcessEnv, logDir: string, readyPath: string): Promise<ServiceProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const logFile = path.join(opts.logDir, `service-${port}.log`);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    REDIS_URL: opts.redisUrl,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    JOBSCOPE_PREFIXES: opts.prefix,
-    JOBSCOPE_API_TOKEN: opts.apiToken,
-    JOBSCOPE_SNAPSHOT_TTL_MS: '1000',
-    // Tests create queues after the service started; find them within a second instead of the default minute.
-    JOBSCOPE_DISCOVERY_INTERVAL_MS: '1000',
-    LOG_LEVEL: 'warn',
-    ...(opts.queues ? { JOBSCOPE_QUEUES: opts.queues.join(',') } : {}),
-    ...(opts.extraEnv ?? {}),
-  };
+  const logFile = path.join(logDir, `service-${port}.log`);
   // `node --import tsx` is what `npx tsx` runs, minus the npx and tsx wrapper processes.
   const proc: Spawned = spawnLogged(process.execPath, ['--import', 'tsx', path.join('service', 'src', 'main.ts')], {
     cwd: REPO_ROOT,
-    env,
+    env: { LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     logFile,
   });
   const exitedEarly = proc.exited.then((code) => {
@@ -50,8 +60,7 @@ export async function startService(opts: ServiceOptions): Promise<ServiceProcess
   });
   try {
     await Promise.race([
-      // Ready for these tests = it answers the status the plugin polls.
-      waitUntil(`the service at ${url}${API_PATHS.status}`, async () => (await fetch(`${url}${API_PATHS.status}`)).ok, 30_000, 150),
+      waitUntil(`the service at ${url}${readyPath}`, async () => (await fetch(`${url}${readyPath}`)).ok, 30_000, 150),
       exitedEarly,
     ]);
   } catch (e) {
