@@ -54,7 +54,8 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<boolean> {
 
 async function main(): Promise<void> {
   const children: Child[] = [];
-  let redis: PrivateRedis | null = null;
+  // Kept while it starts too, so a Ctrl-C in that moment still stops it (it runs in its own process group).
+  let redis: Promise<PrivateRedis> | null = null;
   let preview: PreviewServer | null = null;
   let stopping = false;
   const stop = async (code: number) => {
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     stopping = true;
     await preview?.close();
     await Promise.all(children.map((c) => stopProcess(c.process, 5000)));
-    await redis?.destroy();
+    await (await redis?.catch(() => null))?.destroy();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -81,9 +82,10 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
-    redis = await PrivateRedis.start({ binary, detached: true });
-    redisUrl = redis.url;
-    say(`no Redis answered; started a private redis-server at ${redisUrl} (data in ${redis.dir}, removed on exit)`);
+    redis = PrivateRedis.start({ binary, detached: true });
+    const started = await redis;
+    redisUrl = started.url;
+    say(`no Redis answered; started a private redis-server at ${redisUrl} (data in ${started.dir}, removed on exit)`);
   }
 
   const port = process.env.PORT ? Number(process.env.PORT) : (await portIsFree(8787)) ? 8787 : await freePort();
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     PORT: String(port),
     JOBSCOPE_API_TOKEN: apiToken,
   };
-  const serviceUrl = `http://${env.HOST || '127.0.0.1'}:${port}`;
+  const serviceUrl = `http://${clientHost(env.HOST)}:${port}`;
   const service = run('service', 'service/src/main.ts', env);
   children.push(service);
   service.process.once('exit', (code) => {
@@ -136,6 +138,17 @@ async function main(): Promise<void> {
     },
     (err: unknown) => say(`grafana preview not started: ${err instanceof Error ? err.message : String(err)}`)
   );
+}
+
+/** Where a client reaches a server bound to `host`: wildcards mean loopback, IPv6 needs brackets. */
+function clientHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0') {
+    return '127.0.0.1';
+  }
+  if (host === '::') {
+    return '[::1]';
+  }
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Port 8787 is the documented default; use it only when it is free. */
