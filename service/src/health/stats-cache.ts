@@ -2,6 +2,7 @@ import type { RedisStatus } from '@jobscope/contract';
 import type { JobSource, QueueStats, QueueStatsReport } from '../sources/source';
 import { errorMessage, type RedisProbe } from '../redis/probe';
 import { withTimeout } from './with-timeout';
+import { SharedRead } from '../shared-read';
 
 /** What health and /metrics see: always an answer, never a throw; `queues` is empty when Redis could not be read. */
 export interface StatsReading {
@@ -30,26 +31,20 @@ export interface StatsCacheOptions {
  * is bounded by `timeoutMs`. A failed reading carries no queue stats: stale numbers must not look healthy.
  */
 export class StatsCache {
-  private last: StatsReading | null = null;
-  private inflight: Promise<StatsReading> | null = null;
+  private readonly shared: SharedRead<StatsReading>;
   private readonly now: () => number;
 
   constructor(private readonly opts: StatsCacheOptions) {
     this.now = opts.now ?? Date.now;
+    this.shared = new SharedRead<StatsReading>(opts.ttlMs, this.now);
   }
 
   get windowMs(): number {
     return this.opts.windowMs;
   }
 
-  async get(): Promise<StatsReading> {
-    if (this.last && this.now() - this.last.takenAtMs < this.opts.ttlMs) {
-      return this.last;
-    }
-    this.inflight ??= this.read().finally(() => {
-      this.inflight = null;
-    });
-    return this.inflight;
+  get(): Promise<StatsReading> {
+    return this.shared.get(() => this.read());
   }
 
   private async read(): Promise<StatsReading> {
@@ -85,7 +80,6 @@ export class StatsCache {
         statsError: null,
       };
     }
-    this.last = reading;
     return reading;
   }
 }

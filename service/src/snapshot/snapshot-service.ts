@@ -9,15 +9,17 @@ import { UnknownQueueError, type JobSource, type WorkersReport } from '../source
 import type { RedisProbe } from '../redis/probe';
 import { redisErrorText } from '../http/redis-error-text';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version';
+import { SharedRead } from '../shared-read';
 
 /** Raised when Redis cannot be read and there is no earlier snapshot to fall back on. */
 export class SnapshotUnavailableError extends Error {}
 
+type Outcome = { ok: true; value: StatusResponse } | { ok: false; error: string };
+
 interface Entry {
-  value: StatusResponse | null;
-  builtAt: number;
-  failure: { at: number; error: string } | null;
-  inflight: Promise<void> | null;
+  read: SharedRead<Outcome>;
+  /** Served, marked stale, while Redis fails. */
+  lastGood: StatusResponse | null;
 }
 
 const MAX_ENTRIES = 500;
@@ -51,18 +53,12 @@ export class SnapshotService {
     const key = `${query.limit}|${query.queue ?? ''}|${query.state ?? ''}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { value: null, builtAt: 0, failure: null, inflight: null };
+      entry = { read: new SharedRead<Outcome>(this.opts.ttlMs, this.now), lastGood: null };
       this.remember(key, entry);
     }
-    const fresh = (at: number) => this.now() - at < this.opts.ttlMs;
-    const usable = (entry.value && fresh(entry.builtAt)) || (entry.failure && fresh(entry.failure.at));
-    if (!usable) {
-      entry.inflight ??= this.build(query, entry).finally(() => {
-        entry.inflight = null;
-      });
-      await entry.inflight;
-    }
-    return this.answer(entry);
+    const current = entry;
+    const outcome = await current.read.get(() => this.build(query, current));
+    return this.answer(outcome, current.lastGood);
   }
 
   /** An unknown queue is a 404, not a new cache entry and a Redis read per made-up name. */
@@ -74,20 +70,19 @@ export class SnapshotService {
     }
   }
 
-  private answer(entry: Entry): StatusResponse {
+  private answer(outcome: Outcome, lastGood: StatusResponse | null): StatusResponse {
     const now = this.now();
-    if (entry.failure && (!entry.value || entry.failure.at >= entry.builtAt)) {
-      if (!entry.value) {
-        throw new SnapshotUnavailableError(entry.failure.error);
-      }
-      const redis: RedisStatus = { ...entry.value.redis, ok: false, latencyMs: null, error: entry.failure.error };
-      return { ...entry.value, stale: true, ageMs: now - entry.value.generatedAtMs, redis };
+    if (outcome.ok) {
+      return { ...outcome.value, ageMs: now - outcome.value.generatedAtMs };
     }
-    const value = entry.value!;
-    return { ...value, ageMs: now - value.generatedAtMs };
+    if (!lastGood) {
+      throw new SnapshotUnavailableError(outcome.error);
+    }
+    const redis: RedisStatus = { ...lastGood.redis, ok: false, latencyMs: null, error: outcome.error };
+    return { ...lastGood, stale: true, ageMs: now - lastGood.generatedAtMs, redis };
   }
 
-  private async build(query: StatusQuery, entry: Entry): Promise<void> {
+  private async build(query: StatusQuery, entry: Entry): Promise<Outcome> {
     const started = process.hrtime.bigint();
     try {
       const [redis, ...parts] = await Promise.all([
@@ -98,7 +93,7 @@ export class SnapshotService {
         throw new Error(redisErrorText(redis.error ?? 'redis unavailable'));
       }
       const generatedAtMs = this.now();
-      entry.value = {
+      const value: StatusResponse = {
         generatedAt: new Date(generatedAtMs).toISOString(),
         generatedAtMs,
         stale: false,
@@ -111,11 +106,11 @@ export class SnapshotService {
         redis,
         service: { name: SERVICE_NAME, version: SERVICE_VERSION },
       };
-      entry.builtAt = generatedAtMs;
-      entry.failure = null;
+      entry.lastGood = value;
       this.opts.onBuilt?.(Number(process.hrtime.bigint() - started) / 1e9);
+      return { ok: true, value };
     } catch (err) {
-      entry.failure = { at: this.now(), error: redisErrorText(err) };
+      return { ok: false, error: redisErrorText(err) };
     }
   }
 
