@@ -1,35 +1,16 @@
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { PLUGIN_ID } from '@jobscope/contract';
-import { fetchHealth, toServiceError, type HealthResult, type ServiceError } from '../../api/client';
+import { fetchHealth } from '../../api/client';
 import { useStatusSnapshot } from '../../hooks/useStatusSnapshot';
+import { useServiceCall } from '../../hooks/useServiceCall';
 
 export const CONFIG_PAGE_URL = `/plugins/${PLUGIN_ID}`;
 
 interface Props {
   serviceUrl?: string;
-}
-
-function useHealth() {
-  const [result, setResult] = useState<HealthResult | null>(null);
-  const [error, setError] = useState<ServiceError | null>(null);
-  const generation = useRef(0);
-  const check = useCallback(() => {
-    const mine = ++generation.current;
-    fetchHealth()
-      .then((r) => mine === generation.current && (setResult(r), setError(null)))
-      .catch((e: unknown) => mine === generation.current && (setResult(null), setError(toServiceError(e))));
-  }, []);
-  useEffect(() => {
-    check();
-    const counter = generation;
-    return () => {
-      counter.current++; // drop a reply that arrives after unmount
-    };
-  }, [check]);
-  return { result, error, check };
 }
 
 const HEALTH_BADGE = { pass: 'green', warn: 'orange', fail: 'red' } as const;
@@ -38,15 +19,15 @@ const HEALTH_BADGE = { pass: 'green', warn: 'orange', fail: 'red' } as const;
 export function GeneralTab({ serviceUrl }: Props) {
   const styles = useStyles2(getStyles);
   const status = useStatusSnapshot();
-  const health = useHealth();
+  const health = useServiceCall(fetchHealth);
   const bullmqVersions = [
     ...new Set((status.data?.queues ?? []).map((q) => q.version).filter((v): v is string => !!v)),
   ];
 
-  const reachability = health.result ? (
+  const reachability = health.data ? (
     <Badge
-      color={HEALTH_BADGE[health.result.health.status]}
-      text={`reachable, health ${health.result.health.status}`}
+      color={HEALTH_BADGE[health.data.health.status]}
+      text={`reachable, health ${health.data.health.status}`}
     />
   ) : health.error ? (
     <Badge
@@ -80,7 +61,7 @@ export function GeneralTab({ serviceUrl }: Props) {
           )}
         </dd>
         <dt>Service version</dt>
-        <dd>{status.data?.service.version ?? health.result?.health.version ?? '—'}</dd>
+        <dd>{status.data?.service.version ?? health.data?.health.version ?? '—'}</dd>
         <dt>Redis version</dt>
         <dd>{redis?.version ?? '—'}</dd>
         <dt>BullMQ version</dt>
@@ -92,7 +73,7 @@ export function GeneralTab({ serviceUrl }: Props) {
           icon="sync"
           onClick={() => {
             status.reload();
-            health.check();
+            health.reload();
           }}
         >
           Check again
