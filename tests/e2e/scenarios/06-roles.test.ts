@@ -21,6 +21,21 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A write sent from the page through the plugin proxy, as the plugin would send it, whatever the UI shows. */
+function enqueueThroughProxy(on: Page, name: string): Promise<{ status: number; body: unknown }> {
+  return on.evaluate(
+    async ({ url, body }) => {
+      const r = await (globalThis as unknown as PageGlobals).fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: r.status, body: await r.json() };
+    },
+    { url: `/api/plugin-proxy/${PLUGIN_ID}/api/jobs`, body: { queue: QUEUE, name, data: {} } }
+  );
+}
+
 test('a Viewer sees the jobs but no Run job button', async () => {
   await openHost(page, stack.preview, settingsPath(stack.preview.pluginId, '?tab=jobs'));
   await page.locator(`[data-testid="job-row"][data-queue="${QUEUE}"]`).first().waitFor({ timeout: 15_000 });
@@ -31,14 +46,7 @@ test('a Viewer sees the jobs but no Run job button', async () => {
 
 test("a Viewer's forced write through the plugin proxy gets 403 and creates nothing", async () => {
   const countBefore = await stack.bull.queue(QUEUE).count();
-  const answer = await page.evaluate(async (url) => {
-    const r = await (globalThis as unknown as PageGlobals).fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ queue: 'e2e-roles', name: 'forced', data: {} }),
-    });
-    return { status: r.status, body: await r.json() };
-  }, `/api/plugin-proxy/${PLUGIN_ID}/api/jobs`);
+  const answer = await enqueueThroughProxy(page, 'forced');
   expect(answer).toEqual({ status: 403, body: { message: 'plugin proxy route access denied' } });
   expect(stack.preview.proxyLog.filter((r) => r.method === 'POST')).toEqual([
     expect.objectContaining({ path: 'api/jobs', status: 403, target: null }),
@@ -52,14 +60,7 @@ test("an Editor gets the Run job button, and the same write through the proxy cr
   await openHost(editorPage, editor, settingsPath(editor.pluginId, '?tab=jobs'));
   await editorPage.getByRole('button', { name: 'Run job' }).waitFor({ timeout: 10_000 });
   const countBefore = await stack.bull.queue(QUEUE).count();
-  const answer = await editorPage.evaluate(async (url) => {
-    const r = await (globalThis as unknown as PageGlobals).fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ queue: 'e2e-roles', name: 'by-editor', data: {} }),
-    });
-    return { status: r.status, body: await r.json() };
-  }, `/api/plugin-proxy/${PLUGIN_ID}/api/jobs`);
+  const answer = await enqueueThroughProxy(editorPage, 'by-editor');
   expect(answer).toEqual({ status: 201, body: expect.objectContaining({ queue: QUEUE, state: 'PENDING' }) });
   expect(await stack.bull.queue(QUEUE).count()).toBe(countBefore + 1);
   await editorPage.context().close();
