@@ -3,20 +3,23 @@ import { JOB_STATES } from './states';
 import { QueueName } from './names';
 
 export const ENQUEUE_MAX_BODY_BYTES = 256 * 1024;
-/** BullMQ's highest priority value (2^21). */
-export const MAX_PRIORITY = 2_097_152;
 /** One year: longer delays are almost always a unit mistake (seconds vs ms). */
 export const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
 
 export const EnqueueOptionsSchema = z.strictObject({
   delay: z.number().int('delay must be a whole number of ms').min(0).max(MAX_DELAY_MS).optional(),
-  priority: z.number().int('priority must be a whole number').min(0).max(MAX_PRIORITY).optional(),
+  /** The source checks its own upper bound (BullMQ: 2,097,151) and answers 400 beyond it. */
+  /** The source checks its own upper bound (BullMQ: 2,097,151) and answers 400 beyond it. */
+  priority: z.number().int('priority must be a whole number').min(0).optional(),
   attempts: z.number().int('attempts must be a whole number').min(1).max(100).optional(),
 });
 
 /** Body of `POST /api/jobs`. */
 export const EnqueueRequestSchema = z.strictObject({
   queue: QueueName,
+  /** Needed only when the queue name exists under several prefixes or sources. */
+  prefix: z.string().min(1).max(200).optional(),
+  source: z.string().min(1).max(64).optional(),
   name: z.string().min(1, 'job name must not be empty').max(256, 'job name must be at most 256 characters'),
   data: z.json().default({}),
   opts: EnqueueOptionsSchema.default({}),
@@ -24,9 +27,12 @@ export const EnqueueRequestSchema = z.strictObject({
 export type EnqueueRequest = z.input<typeof EnqueueRequestSchema>;
 export type ParsedEnqueueRequest = z.output<typeof EnqueueRequestSchema>;
 
+/** The new job's JobRef and where it went. */
 export const EnqueueResponseSchema = z.object({
-  id: z.string(),
+  source: z.string(),
+  prefix: z.string(),
   queue: z.string(),
+  id: z.string(),
   state: z.enum(JOB_STATES),
 });
 export type EnqueueResponse = z.infer<typeof EnqueueResponseSchema>;

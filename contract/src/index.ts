@@ -1,5 +1,6 @@
 export * from './states';
 export * from './names';
+export * from './job-ref';
 export * from './job';
 export * from './status';
 export * from './enqueue';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_STATES, NATIVE_STATES } from './states';
+import { JOB_STATES } from './states';
 
 /** Longest excerpt of a job's return value or error message the service sends. */
 export const RESULT_EXCERPT_CHARS = 200;
@@ -11,13 +11,17 @@ const msOrNull = z.number().nullable();
 
 /** One job as shown in the jobs list: a summary, never the full payload. */
 export const JobSummarySchema = z.object({
+  /** With `prefix`, `queue` and `source`, the job's JobRef (see `jobKey`). */
   id: z.string(),
   queue: z.string(),
-  /** Which source adapter produced it (e.g. `bullmq`). */
+  /** Key prefix of the queue (BullMQ `prefix`); queues of one name under two prefixes are different queues. */
+  prefix: z.string(),
+  /** Which source produced it (e.g. `bullmq`). */
   source: z.string(),
   name: z.string(),
   state: z.enum(JOB_STATES),
-  nativeState: z.enum(NATIVE_STATES),
+  /** The source's own name for where the job is (e.g. BullMQ `prioritized`): shown as is, never interpreted. */
+  nativeState: z.string(),
   createdAt: isoOrNull,
   createdAtMs: msOrNull,
   startedAt: isoOrNull,
@@ -43,6 +47,30 @@ export const JobSummarySchema = z.object({
   traceback: z.string().nullable(),
 });
 export type JobSummary = z.infer<typeof JobSummarySchema>;
+
+/** Longest job data / return value text a job detail carries; longer values are cut and marked. */
+export const DETAIL_VALUE_MAX_BYTES = 64 * 1024;
+
+const truncatedText = z.object({
+  /** JSON text as stored, cut to DETAIL_VALUE_MAX_BYTES; null when absent. */
+  text: z.string().nullable(),
+  truncated: z.boolean(),
+  /** Size of the whole stored value in bytes. */
+  bytes: z.number().int(),
+});
+
+/** `GET /api/jobs/:jobKey`: everything a summary has, plus the payload. */
+export const JobDetailSchema = JobSummarySchema.extend({
+  data: truncatedText,
+  returnValue: truncatedText,
+  /** The full failure reason. */
+  failedReason: z.string().nullable(),
+  /** Every stack trace entry, newest last. */
+  stacktrace: z.array(z.string()),
+  /** Options the job was added with, as the source stores them. */
+  opts: z.unknown(),
+});
+export type JobDetail = z.infer<typeof JobDetailSchema>;
 
 /** A percentage 0..100 from a job's progress, when it carries one. */
 export function progressPercent(progress: unknown): number | null {

@@ -1,12 +1,26 @@
+import { jobKey, type JobRef } from './job-ref';
+
 /** Paths of the service's HTTP API, shared so the plugin and the service cannot disagree. */
 export const API_PATHS = {
   status: '/api/settings/jobs/status',
-  enqueue: '/api/jobs',
+  /** `POST`: add a job. Every per-job route lives under it: `/api/jobs/<encoded jobKey>[/action]`. */
+  jobs: '/api/jobs',
+  /** `GET`: every known queue with its source and prefix. Queue actions live under it. */
+  queues: '/api/queues',
   health: '/api/health',
   metrics: '/metrics',
   livez: '/livez',
   readyz: '/readyz',
 } as const;
+
+/**
+ * Path of one job (`GET` = detail) for its JobRef, with an optional action after it. The key is URL-encoded except its
+ * `:` separators (allowed in a path segment; a part's own `:` is already `%3A` in the key, so it stays encoded).
+ */
+export function jobPath(ref: JobRef, action?: string): string {
+  const key = encodeURIComponent(jobKey(ref)).replace(/%3A/g, ':');
+  return `${API_PATHS.jobs}/${key}${action ? `/${action}` : ''}`;
+}
 
 export const PLUGIN_ID = 'jobscope-jobs-app';
 
@@ -29,6 +43,7 @@ export const SETTINGS_PAGE_PATH = `/a/${PLUGIN_ID}/settings`;
 export const SETTINGS_TABS = ['general', 'jobs', 'queues'] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
+/** `job` is a job key (`jobKey(ref)`): the Jobs tab highlights and opens that one job. */
 export function jobsTabUrl(filter: { queue?: string; state?: string; job?: string } = {}): string {
   const params = new URLSearchParams({ tab: 'jobs' });
   for (const key of ['queue', 'state', 'job'] as const) {

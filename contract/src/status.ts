@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_STATES, NATIVE_STATES } from './states';
+import { JOB_STATES } from './states';
 import { JobSummarySchema } from './job';
 import { QueueName } from './names';
 
@@ -28,9 +28,8 @@ export type StatusQuery = z.infer<typeof StatusQuerySchema>;
 const countsSchema = z.object(Object.fromEntries(JOB_STATES.map((s) => [s, z.number().int()])) as {
   [K in (typeof JOB_STATES)[number]]: z.ZodNumber;
 });
-const nativeCountsSchema = z.object(Object.fromEntries(NATIVE_STATES.map((s) => [s, z.number().int()])) as {
-  [K in (typeof NATIVE_STATES)[number]]: z.ZodNumber;
-});
+/** A source's own per-state counts by its own state names. */
+const nativeCountsSchema = z.record(z.string(), z.number().int());
 
 export const QueueSummarySchema = z.object({
   name: z.string(),

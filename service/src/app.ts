@@ -3,13 +3,16 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { API_PATHS } from '@jobscope/contract';
 import type { Logger } from './logger';
-import type { JobSource } from './sources/source';
 import type { SnapshotService } from './snapshot/snapshot-service';
+import type { SourceRegistry } from './sources/registry';
+import { InvalidRequestError, OutcomeUnknownError, SourceUnavailableError } from './sources/source';
+import { SnapshotUnavailableError } from './snapshot/snapshot-service';
 import { ApiError, errorBody, sendError } from './http/errors';
-import { requireReadToken, requireWriteToken } from './http/auth';
+import { requireReadToken, tokenGuard } from './http/auth';
 import { requestLog } from './http/request-log';
 import { statusRoutes } from './routes/status';
 import { jobRoutes } from './routes/jobs';
+import { queueRoutes } from './routes/queues';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { probeRoutes } from './routes/probes';
@@ -22,7 +25,6 @@ import type { ServiceMetrics } from './metrics/metrics';
 export interface AlertingDeps {
   stats: StatsCache;
   settings: HealthSettings;
-  sources: JobSource[];
   probe: RedisProbe;
   metrics: ServiceMetrics;
 }
@@ -31,11 +33,18 @@ export interface AppDeps {
   logger: Logger;
   apiToken: string | null;
   readToken: string | null;
+  registry: SourceRegistry;
   snapshots: SnapshotService;
-  /** Where new jobs go (the first source that can enqueue). */
-  writeSource: JobSource;
   /** Optional so apps built for other routes' tests need not wire it; createService always does. */
   alerting?: AlertingDeps;
+}
+
+/** A group of routes under one path whose every method is behind the token guard, mounted before any route. */
+function guardedGroup(guard: ReturnType<typeof tokenGuard>, routes: Hono): Hono {
+  const group = new Hono();
+  group.use('*', guard);
+  group.route('/', routes);
+  return group;
 }
 
 /** The whole HTTP API as a Hono app; tests call `app.request()` without a socket. */
@@ -44,18 +53,19 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', secureHeaders());
   app.use('*', requestLog(deps.logger));
 
-  const reads = requireReadToken(deps.readToken, deps.apiToken);
-  app.use(`${API_PATHS.status}`, reads);
-  app.route(API_PATHS.status, statusRoutes(deps.snapshots));
-
-  // Only the write needs the token; other methods on this path fall through to the JSON 404.
-  app.on('POST', API_PATHS.enqueue, requireWriteToken(deps.apiToken));
-  app.route(API_PATHS.enqueue, jobRoutes(deps.writeSource));
+  // Reads need the read token (when set); any other method needs the write token, in every group alike.
+  const guard = tokenGuard(deps.readToken, deps.apiToken);
+  app.route(API_PATHS.status, guardedGroup(guard, statusRoutes(deps.snapshots)));
+  app.route(API_PATHS.jobs, guardedGroup(guard, jobRoutes(deps.registry)));
+  app.route(API_PATHS.queues, guardedGroup(guard, queueRoutes(deps.registry)));
 
   if (deps.alerting) {
     const a = deps.alerting;
-    app.use(API_PATHS.health, reads);
-    app.route(API_PATHS.health, healthRoutes({ stats: a.stats, settings: a.settings, sources: a.sources }));
+    app.route(
+      API_PATHS.health,
+      guardedGroup(guard, healthRoutes({ stats: a.stats, settings: a.settings, registry: deps.registry }))
+    );
+    const reads = requireReadToken(deps.readToken, deps.apiToken);
     app.use(API_PATHS.metrics, reads);
     app.route(API_PATHS.metrics, metricsRoutes(a.metrics));
     const probes = probeRoutes(a.probe, a.settings.timeoutMs);
@@ -64,12 +74,26 @@ export function createApp(deps: AppDeps): Hono {
   }
 
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  // The one place errors become answers: routes throw, never format.
   app.onError((err, c) => {
     if (err instanceof ApiError) {
-      return c.json(errorBody(err.code, err.message, err.issues), err.status);
+      return err.getResponse();
     }
     if (err instanceof HTTPException) {
-      return c.json(errorBody('http_error', err.message || 'request rejected'), err.status);
+      // Hono's own middleware (bearer-auth) carries a finished answer with its headers (WWW-Authenticate).
+      return err.res ? err.getResponse() : c.json(errorBody('http_error', err.message || 'request rejected'), err.status);
+    }
+    if (err instanceof InvalidRequestError) {
+      return c.json(errorBody('invalid_body', `${err.path}: ${err.message}`, [{ path: err.path, message: err.message }]), 400);
+    }
+    if (err instanceof SnapshotUnavailableError) {
+      return sendError(c, 503, 'redis_unavailable', `Redis is unavailable and no earlier snapshot exists: ${err.message}`);
+    }
+    if (err instanceof OutcomeUnknownError) {
+      return sendError(c, 504, 'redis_timeout', err.message);
+    }
+    if (err instanceof SourceUnavailableError) {
+      return sendError(c, 503, 'redis_unavailable', err.message);
     }
     deps.logger.error({ err }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error'), 500);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BULLMQ_QUEUE_NAME_RULE, isBullMQQueueName } from './sources/bullmq/native-states';
 import { envOverrides, envStatus, envThreshold, type HealthSettings } from './health/thresholds';
 
 const csv = z
@@ -21,7 +22,7 @@ const EnvSchema = z.object({
     .refine((list) => list.length > 0, 'needs at least one prefix'),
   JOBSCOPE_QUEUES: csv
     .optional()
-    .refine((list) => !list || list.every((q) => !q.includes(':')), 'queue names must not contain ":"'),
+    .refine((list) => !list || list.every(isBullMQQueueName), BULLMQ_QUEUE_NAME_RULE),
   JOBSCOPE_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   JOBSCOPE_READ_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   JOBSCOPE_SNAPSHOT_TTL_MS: nonNegativeMs('JOBSCOPE_SNAPSHOT_TTL_MS', 1000),

@@ -1,10 +1,11 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { createService } from './service';
+import { createService, type ServiceOptions } from './service';
 import { SERVICE_VERSION } from './version';
 
-async function main(): Promise<void> {
+/** Loads the configuration from the environment and serves until SIGTERM/SIGINT. */
+export async function runService(options: ServiceOptions = {}): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const service = await createService(config, logger);
+  const service = await createService(config, logger, options);
   const server = serve({ fetch: service.app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info(
       { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`, version: SERVICE_VERSION },
@@ -45,7 +46,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((err) => {
-  process.stderr.write(`jobscope: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+/** Runs the service, exiting with a message when it cannot start. */
+export function runServiceOrExit(options: ServiceOptions = {}): void {
+  runService(options).catch((err) => {
+    process.stderr.write(`jobscope: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) {
+  runServiceOrExit();
+}

@@ -5,6 +5,8 @@ import type { Logger } from './logger';
 import { createRedisClient } from './redis/connection';
 import { RedisProbe } from './redis/probe';
 import { BullMQSource } from './sources/bullmq/bullmq-source';
+import { SourceRegistry } from './sources/registry';
+import type { JobSource } from './sources/source';
 import { SnapshotService } from './snapshot/snapshot-service';
 import { createApp } from './app';
 import { StatsCache } from './health/stats-cache';
@@ -14,6 +16,7 @@ export interface Service {
   app: Hono;
   redis: Redis;
   source: BullMQSource;
+  registry: SourceRegistry;
   snapshots: SnapshotService;
   probe: RedisProbe;
   stats: StatsCache;
@@ -21,8 +24,13 @@ export interface Service {
   close(): Promise<void>;
 }
 
+export interface ServiceOptions {
+  /** More job sources beside BullMQ (the tests plug an in-memory one in here). */
+  extraSources?: JobSource[];
+}
+
 /** Wires the parts together; `main.ts` adds the socket, tests call `service.app.request()`. */
-export async function createService(config: Config, logger: Logger): Promise<Service> {
+export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const redis = createRedisClient(config.redisUrl, logger);
   const probe = new RedisProbe(redis);
   const source = new BullMQSource(redis, {
@@ -34,17 +42,20 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   });
   await waitForReady(redis, 2000);
   await source.start(await probe.majorVersion());
+  const extra = options.extraSources ?? [];
+  await Promise.all(extra.map((s) => s.start()));
+  const registry = new SourceRegistry([source, ...extra]);
   const stats = new StatsCache({
-    sources: [source],
+    registry,
     probe,
     ttlMs: config.health.statsTtlMs,
     timeoutMs: config.health.timeoutMs,
     windowMs: config.health.windowMs,
     maxLockChecks: config.health.stalledCheckLimit,
   });
-  const metrics = createMetrics({ stats, health: config.health });
+  const metrics = createMetrics({ stats, health: config.health, registry });
   const snapshots = new SnapshotService({
-    sources: [source],
+    registry,
     probe,
     ttlMs: config.snapshotTtlMs,
     onBuilt: metrics.observeSnapshot,
@@ -53,20 +64,21 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
     logger,
     apiToken: config.apiToken,
     readToken: config.readToken,
+    registry,
     snapshots,
-    writeSource: source,
-    alerting: { stats, settings: config.health, sources: [source], probe, metrics },
+    alerting: { stats, settings: config.health, probe, metrics },
   });
   return {
     app,
     redis,
     source,
+    registry,
     snapshots,
     probe,
     stats,
     metrics,
     async close() {
-      await source.close();
+      await Promise.allSettled(registry.sources.map((s) => s.close()));
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -53,8 +53,8 @@ beforeAll(async () => {
   await queue.add('existing-delayed', {}, { delay: 60_000 });
   service = await startService({ JOBSCOPE_PREFIXES: prefix, JOBSCOPE_API_TOKEN: TOKEN });
   noTokenService = await startService({ JOBSCOPE_PREFIXES: prefix });
-  await service.source.registry.refresh();
-  await noTokenService.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
+  await noTokenService.source.queueRegistry.refresh();
   before = await keyspaceDigest(redis, prefix);
   expect(before.keys).toBeGreaterThan(0);
 });
@@ -134,7 +134,8 @@ describe('POST /api/jobs with bad input', () => {
     ['an unknown field', { ...valid, removeOnComplete: true }, 'unknown field(s): removeOnComplete'],
     ['an unknown option', { ...valid, opts: { lifo: true } }, 'opts: unknown field(s): lifo'],
     ['a __proto__ field', JSON.parse('{"queue":"orders","name":"send","__proto__":{"admin":true}}'), '__proto__'],
-    ['a queue name with ":"', { ...valid, queue: 'orders:wait' }, 'queue: queue name must not contain ":"'],
+    ['a queue name with a control character', { ...valid, queue: 'orders\u0007' }, 'queue: queue name must not contain control characters'],
+    ['a priority above BullMQ\'s bound', { ...valid, opts: { priority: 2_097_152 } }, 'opts.priority: BullMQ accepts priorities from 0 to 2097151'],
     ['an empty queue name', { ...valid, queue: '' }, 'queue: queue name must not be empty'],
     ['a blank queue name', { ...valid, queue: '   ' }, 'queue: queue name must not be blank'],
     ['a missing queue', { name: 'send' }, 'queue'],
@@ -148,9 +149,9 @@ describe('POST /api/jobs with bad input', () => {
     ['a priority over BullMQ\'s maximum', { ...valid, opts: { priority: 2_097_153 } }, 'opts.priority'],
     ['zero attempts', { ...valid, opts: { attempts: 0 } }, 'opts.attempts'],
     ['opts that are not an object', { ...valid, opts: [1] }, 'opts'],
-    ['a JSON array body', [valid], 'request body must be a JSON object like {"queue", "name"}, got an array'],
-    ['a JSON null body', null, 'request body must be a JSON object like {"queue", "name"}, got null'],
-    ['a JSON string body', 'send', 'request body must be a JSON object like {"queue", "name"}, got a string'],
+    ['a JSON array body', [valid], 'request body must be a JSON object, got an array'],
+    ['a JSON null body', null, 'request body must be a JSON object, got null'],
+    ['a JSON string body', 'send', 'request body must be a JSON object, got a string'],
     ['a JSON number body', 7, 'got a number'],
   ])('400 for %s', async (_what, body, message) => {
     expectCleanError(await postJobs(JSON.stringify(body)), 400, 'invalid_body', message);
@@ -174,19 +175,32 @@ describe('other routes with bad input', () => {
     ['POST', '/api/settings/jobs/status'],
     ['DELETE', '/api/settings/jobs/status'],
     ['GET', '/api/settings/jobs/status/extra'],
-    ['GET', '/api/jobs/123'],
     ['GET', '/api/jobs'],
     ['DELETE', '/api/jobs'],
   ])('%s %s is a 404 JSON error', async (method, path) => {
-    const res = await getJson(service, path, { method, headers: method === 'GET' || method === 'DELETE' ? {} : { ...AUTH } });
+    const res = await getJson(service, path, { method, headers: method === 'GET' ? {} : { ...AUTH } });
     expectCleanError(res, 404, 'not_found', `no route for ${method} ${path}`);
+  });
+
+  it.each([['DELETE', '/api/settings/jobs/status'], ['DELETE', '/api/jobs'], ['PUT', '/api/queues']])(
+    '%s %s without the token is a 401 before anything else: the group guards every write method',
+    async (method, path) => {
+      const res = await getJson(service, path, { method });
+      expectCleanError(res, 401, 'unauthorized', 'missing');
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
+  );
+
+  it('GET /api/jobs/123 is a 400 saying what a job key looks like', async () => {
+    expectCleanError(await getJson(service, '/api/jobs/123'), 400, 'invalid_job_key', 'source:prefix:queue:id');
   });
 
   it.each([
     ['limit=201', 'limit: limit must be at most 200'],
     ['limit=abc', 'limit'],
     ['state=DONE', 'state: state must be one of RUNNING, PENDING, DELAYED, WAITING_CHILDREN, FAILURE, SUCCESS'],
-    ['queue=a%3Ab', 'queue: queue name must not contain ":"'],
+    ['queue=a%0Ab', 'queue: queue name must not contain control characters'],
+    ['limit=1&limit=2', 'limit'],
     ['queue=', 'queue: queue name must not be empty'],
     ['verbose=1', 'unknown field(s): verbose'],
   ])('GET status?%s is a 400 that names the problem', async (query, message) => {

@@ -29,7 +29,7 @@ it('adopts a queue created after discovery once a worker connects to it', async 
   await known.add('first', {});
   // Discovery runs once at start (interval 0) and finds only `known`.
   service = await startService({ JOBSCOPE_PREFIXES: prefix });
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
 
   const late = new Queue('late', { connection: sharedConnection(), prefix });
   queues.push(late);

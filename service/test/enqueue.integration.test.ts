@@ -39,7 +39,7 @@ beforeAll(async () => {
     await (await queues[name].add('seed', {})).remove();
   }
   service = await startService({ JOBSCOPE_PREFIXES: prefix, JOBSCOPE_API_TOKEN: TOKEN });
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
 });
 
 afterAll(async () => {
@@ -56,7 +56,7 @@ describe('POST /api/jobs', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = EnqueueResponseSchema.parse(res.body);
-    expect(body).toEqual({ id: expect.any(String), queue: MAIL, state: 'PENDING' });
+    expect(body).toEqual({ source: 'bullmq', prefix, queue: MAIL, id: expect.any(String), state: 'PENDING' });
     const job = await added(MAIL, body);
     expect(job.name).toBe('send-welcome');
     expect(job.data).toEqual(data);

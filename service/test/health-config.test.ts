@@ -1,3 +1,4 @@
+import { emptyStateCounts } from '@jobscope/contract';
 import { loadConfig, ConfigError } from '../src/config';
 import { thresholdsFor } from '../src/health/thresholds';
 import { evaluateQueue } from '../src/health/evaluate';
@@ -44,7 +45,7 @@ describe('health settings from the environment', () => {
   it.each([
     [{ JOBSCOPE_HEALTH_QUEUE_OVERRIDES: '{nope' }, 'JOBSCOPE_HEALTH_QUEUE_OVERRIDES: must be JSON'],
     [{ JOBSCOPE_HEALTH_QUEUE_OVERRIDES: '{"q":{"failure":{"warn":1}}}' }, 'JOBSCOPE_HEALTH_QUEUE_OVERRIDES'],
-    [{ JOBSCOPE_HEALTH_QUEUE_OVERRIDES: '{"a:b":{}}' }, 'must not contain ":"'],
+    [{ JOBSCOPE_HEALTH_QUEUE_OVERRIDES: '{" ":{}}' }, 'must not be blank'],
     [{ JOBSCOPE_HEALTH_QUEUE_OVERRIDES: '{"q":{"stalled":{"warn":-1}}}' }, 'JOBSCOPE_HEALTH_QUEUE_OVERRIDES'],
     [{ JOBSCOPE_HEALTH_FAILURES_WARN: 'many' }, 'JOBSCOPE_HEALTH_FAILURES_WARN: must be a number >= 0 or "off"'],
     [{ JOBSCOPE_HEALTH_BACKLOG_FAIL_MS: '-5' }, 'JOBSCOPE_HEALTH_BACKLOG_FAIL_MS'],
@@ -64,7 +65,10 @@ describe('grading one queue', () => {
     source: 'bullmq',
     prefix: 'bull',
     name: 'q',
+    counts: emptyStateCounts(),
     nativeCounts: { active: 0, wait: 0, paused: 0, prioritized: 0, delayed: 0, 'waiting-children': 0, failed: 0, completed: 0 },
+    waiting: 0,
+    running: 0,
     paused: false,
     workers: 1,
     oldestWaitingAgeMs: 0,
@@ -81,13 +85,13 @@ describe('grading one queue', () => {
   });
 
   it('grades waiting jobs without workers by the age of the oldest', () => {
-    const waiting = { workers: 0, nativeCounts: { ...stats({}).nativeCounts, prioritized: 2 } };
+    const waiting = { workers: 0, waiting: 2 };
     expect(grade(stats({ ...waiting, oldestWaitingAgeMs: 1000 })).checks.workers.status).toBe('warn');
     expect(grade(stats({ ...waiting, oldestWaitingAgeMs: 300_000 })).checks.workers.status).toBe('fail');
   });
 
   it('does not escalate backlog or missing workers of a paused queue, and reports the pause itself', () => {
-    const h = grade(stats({ paused: true, workers: 0, oldestWaitingAgeMs: 900_000, nativeCounts: { ...stats({}).nativeCounts, wait: 9 } }));
+    const h = grade(stats({ paused: true, workers: 0, oldestWaitingAgeMs: 900_000, waiting: 9 }));
     expect(h.checks.backlogAge.status).toBe('pass');
     expect(h.checks.workers.status).toBe('pass');
     expect(h.checks.paused).toMatchObject({ observedValue: true, status: 'warn' });
@@ -104,6 +108,6 @@ describe('grading one queue', () => {
     expect(grade(stats({ oldestWaitingAgeMs: 300_000 })).checks.backlogAge.status).toBe('fail');
     expect(grade(stats({ recentFailures: 9 })).checks.failures.status).toBe('warn');
     expect(grade(stats({ recentFailures: 10 })).checks.failures.status).toBe('fail');
-    expect(grade(stats({ stalled: 3, stalledChecked: 4 })).checks.stalled).toMatchObject({ status: 'warn', output: '3 of 4 active job(s) checked have lost their lock' });
+    expect(grade(stats({ stalled: 3, stalledChecked: 4 })).checks.stalled).toMatchObject({ status: 'warn', output: '3 of 4 running job(s) checked have lost their worker' });
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
     JOBSCOPE_HEALTH_FAILURES_FAIL: '2',
     JOBSCOPE_HEALTH_QUEUE_OVERRIDES: JSON.stringify({ lenient: { failures: { warn: 2, fail: null } } }),
   });
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
 });
 
 afterAll(async () => {
@@ -84,7 +84,8 @@ it('answers 404 JSON for an unknown queue', async () => {
 });
 
 it.each([
-  ['?queue=a:b', 'queue'],
+  ['?queue=a%0Ab', 'queue'],
+  ['?queue=a&queue=b', 'queue'],
   ['?queue=', 'queue'],
   ['?limit=3', 'limit'],
 ])('answers 400 JSON for %s', async (query, path) => {

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { FlowProducer, Queue, Worker, type JobType } from 'bullmq';
 import Redis from 'ioredis';
-import { METRICS, METRIC_JOB_STATES, type HealthResponse } from '@jobscope/contract';
+import { METRICS, type HealthResponse } from '@jobscope/contract';
+import { BULLMQ_METRIC_STATES as METRIC_JOB_STATES } from '../src/sources/bullmq/native-states';
 import { deleteByPrefix, testPrefix } from './helpers/prefix';
 import { getJson, sharedConnection, startService } from './helpers/service';
 import type { Service } from '../src/service';
@@ -80,7 +81,7 @@ beforeAll(async () => {
   await beta.pause();
 
   service = await startService({ JOBSCOPE_PREFIXES: prefix, JOBSCOPE_STATS_TTL_MS: '0' });
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
 });
 
 afterAll(async () => {
@@ -173,7 +174,7 @@ it('passes promtool check metrics on a live scrape', async () => {
 it('lets several apps keep their own registries in one process', async () => {
   const other = await startService({ JOBSCOPE_PREFIXES: prefix, JOBSCOPE_STATS_TTL_MS: '0' });
   try {
-    await other.source.registry.refresh();
+    await other.source.queueRegistry.refresh();
     const res = await other.app.request('/metrics');
     expect(res.status).toBe(200);
     expect(other.metrics.registry).not.toBe(service.metrics.registry);

@@ -1,3 +1,4 @@
+import { jobPath } from '@jobscope/contract';
 import { FlowProducer, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { Service } from '../src/service';
@@ -89,7 +90,7 @@ beforeAll(async () => {
   redis = new Redis(server.connection);
   await seedEveryState();
   service = await startService({ REDIS_URL: server.url, JOBSCOPE_PREFIXES: PREFIX });
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
 }, 20_000);
 
 afterAll(async () => {
@@ -115,8 +116,13 @@ it('status reads send only read commands, change no key and move no write counte
     expect(res.status).toBe(200);
   }
   const full = (await getJson(service, `${STATUS}?limit=200`)).body;
+  // Job detail of every job, in every state, is a read too.
+  for (const job of full.jobs) {
+    const detail = await getJson(service, jobPath(job));
+    expect([job.nativeState, detail.status, detail.body.nativeState]).toEqual([job.nativeState, 200, job.nativeState]);
+  }
   const callsAfterReads = await commandCalls(redis);
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
   await sleep(200);
   monitor.disconnect();
 
@@ -126,7 +132,7 @@ it('status reads send only read commands, change no key and move no write counte
   );
   const fromService = seen.filter((s) => s.source.endsWith(addr) || s.source === 'lua' || s.source.endsWith(' lua'));
   const commands = [...new Set(fromService.map((s) => s.command))].sort();
-  expect(commands).toEqual(expect.arrayContaining(['evalsha', 'llen', 'zcard', 'hexists', 'lrange', 'hget', 'zrange', 'zrevrange', 'hmget', 'ping']));
+  expect(commands).toEqual(expect.arrayContaining(['evalsha', 'llen', 'zcard', 'hexists', 'lrange', 'hget', 'zrange', 'zrevrange', 'hmget', 'ping', 'zscore', 'lpos', 'exists']));
 
   // Kept in the output on failure: what the service sent.
   expect(commands.length).toBeGreaterThan(5);
@@ -141,7 +147,8 @@ it('status reads send only read commands, change no key and move no write counte
   // One script call and one CLIENT LIST per snapshot, however many queues (3 here, one script batch).
   const snapshots = queries.length + 1;
   const delta = (c: string) => (callsAfterReads.get(c) ?? 0) - (callsBefore.get(c) ?? 0);
-  expect(delta('evalsha') + delta('eval')).toBe(snapshots);
+  // One script call per snapshot and one per job detail: a detail is one round trip.
+  expect(delta('evalsha') + delta('eval')).toBe(snapshots + full.jobs.length);
   expect(delta('client|list')).toBe(snapshots);
 
   const digestAfter = await keyspaceDigest(redis, PREFIX);

@@ -60,7 +60,7 @@ describe('when Redis goes away and comes back', () => {
     const seedId = await addJob('seed');
     await addJob('other-queue-job', OTHER_QUEUE);
     service = await start({ JOBSCOPE_API_TOKEN: TOKEN });
-    await service.source.registry.refresh();
+    await service.source.queueRegistry.refresh();
     // Through the service, so its write path (a cached BullMQ Queue) exists before the outage.
     const added = await enqueue(service, TOKEN, { queue: QUEUE, name: 'before-outage' });
     expect(added.status).toBe(201);
@@ -184,7 +184,7 @@ describe('when Redis freezes (connection open, no answers)', () => {
 
   beforeAll(async () => {
     service = await start({ JOBSCOPE_API_TOKEN: TOKEN });
-    await service.source.registry.refresh();
+    await service.source.queueRegistry.refresh();
     expect((await getJson(service, STATUS)).status).toBe(200);
   });
 

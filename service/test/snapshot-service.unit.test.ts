@@ -2,12 +2,13 @@ import type { JobSummary, RedisStatus } from '@jobscope/contract';
 import type { RedisProbe } from '../src/redis/probe';
 import { mergeSources, SnapshotService, SnapshotUnavailableError } from '../src/snapshot/snapshot-service';
 import type { JobSource, SourceSnapshot } from '../src/sources/source';
+import { SourceRegistry } from '../src/sources/registry';
 
 const OK: RedisStatus = { ok: true, latencyMs: 0.2, error: null, version: '7.0.15' };
 
 function summary(id: string, state: JobSummary['state'], times: Partial<JobSummary> = {}): JobSummary {
   return {
-    id, queue: 'q', source: 'fake', name: id, state, nativeState: 'wait', createdAt: null, createdAtMs: null,
+    id, queue: 'q', prefix: 'p', source: 'fake', name: id, state, nativeState: 'wait', createdAt: null, createdAtMs: null,
     startedAt: null, startedAtMs: null, finishedAt: null, finishedAtMs: null, dueAt: null, dueAtMs: null,
     durationMs: null, progress: null, attemptsMade: 0, priority: null, worker: null, result: null, error: null,
     traceback: null, ...times,
@@ -23,10 +24,12 @@ class FakeSource {
     workers: { status: 'ok', reason: null, items: [] },
   });
   readonly id = 'fake';
-  snapshot(): Promise<SourceSnapshot> {
-    this.calls++;
-    return this.next();
-  }
+  readonly reads = {
+    snapshot: (): Promise<SourceSnapshot> => {
+      this.calls++;
+      return this.next();
+    },
+  };
 }
 
 function setup(ttlMs: number) {
@@ -35,7 +38,7 @@ function setup(ttlMs: number) {
   const probe = { ping: async () => redis } as unknown as RedisProbe;
   let now = 1_000_000;
   const service = new SnapshotService({
-    sources: [source as unknown as JobSource],
+    registry: new SourceRegistry([source as unknown as JobSource]),
     probe,
     ttlMs,
     now: () => now,

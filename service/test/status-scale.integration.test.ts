@@ -103,7 +103,7 @@ beforeAll(async () => {
     );
   }
   service = await startService({ JOBSCOPE_PREFIXES: prefix });
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
 }, 25_000);
 
 afterAll(async () => {

@@ -30,7 +30,7 @@ beforeAll(async () => {
     REDIS_URL: `redis://monitor:monitor-pass@127.0.0.1:${server.port}`,
     JOBSCOPE_PREFIXES: PREFIX,
   });
-  await service.source.registry.refresh();
+  await service.source.queueRegistry.refresh();
 });
 
 afterAll(async () => {

@@ -1,5 +1,11 @@
 import Ajv from 'ajv';
-import { METRIC_JOB_STATES, METRIC_STATE_OF_NATIVE, STATE_OF_NATIVE, type NativeState } from '@jobscope/contract';
+// The dashboard's job counts use the BullMQ gauge, so its state names are the BullMQ source's own.
+import {
+  BULLMQ_METRIC_STATES as METRIC_JOB_STATES,
+  METRIC_STATE_OF_BULLMQ as METRIC_STATE_OF_NATIVE,
+  STATE_OF_BULLMQ as STATE_OF_NATIVE,
+  type BullMQNativeState as NativeState,
+} from '../../service/src/sources/bullmq/native-states';
 import { DASHBOARD_SCHEMA } from './dashboard-schema';
 import { allPanels, dashboards, dashboardFiles } from './sources';
 import { DASHBOARD_DIR, PROVISIONED_PROMETHEUS_UID, listFiles, readYaml } from './repo';

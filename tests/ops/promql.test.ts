@@ -1,4 +1,5 @@
-import { METRICS, METRIC_JOB_STATES } from '@jobscope/contract';
+import { METRICS } from '@jobscope/contract';
+import { BULLMQ_METRIC_STATES as METRIC_JOB_STATES } from '../../service/src/sources/bullmq/native-states';
 import { histogramBase, metricNames, variableQueryMetrics } from './promql';
 import { dashboardExpressions, alertExpressions } from './sources';
 

@@ -19,11 +19,6 @@ export interface QueueHealth {
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
-/** Jobs ready to run now (delayed and waiting-children are not late, they are waiting on purpose). */
-export function waitingCount(stats: QueueStats): number {
-  return stats.nativeCounts.wait + stats.nativeCounts.paused + stats.nativeCounts.prioritized;
-}
-
 export interface ReadingInfo {
   /** ISO time of the reading. */
   time: string;
@@ -33,7 +28,7 @@ export interface ReadingInfo {
 /** Grades one queue's stats against its thresholds. */
 export function evaluateQueue(stats: QueueStats, t: QueueThresholds, { time, windowMs }: ReadingInfo): QueueHealth {
   const base = { componentId: stats.name, componentType: 'component' as const, prefix: stats.prefix, time };
-  const waiting = waitingCount(stats);
+  const waiting = stats.waiting;
   const ageS = seconds(stats.oldestWaitingAgeMs);
 
   let workers: QueueHealthCheck;
@@ -72,15 +67,16 @@ export function evaluateQueue(stats: QueueStats, t: QueueThresholds, { time, win
     ...(backlogStatus === 'pass' ? {} : { output: `oldest of ${waiting} waiting job(s) has waited ${ageS} s` }),
   };
 
-  const stalledStatus = grade(stats.stalled, t.stalled);
+  // A source that cannot tell stalled jobs apart reports null: shown as unknown, never graded.
+  const stalledStatus = stats.stalled === null ? 'pass' : grade(stats.stalled, t.stalled);
   const stalled: QueueHealthCheck = {
     ...base,
-    observedValue: stats.stalled,
+    observedValue: stats.stalled ?? 'unknown',
     observedUnit: 'jobs',
     status: stalledStatus,
     ...(stalledStatus === 'pass'
       ? {}
-      : { output: `${stats.stalled} of ${stats.stalledChecked} active job(s) checked have lost their lock` }),
+      : { output: `${stats.stalled} of ${stats.stalledChecked} running job(s) checked have lost their worker` }),
   };
 
   const paused: QueueHealthCheck = {

@@ -1,5 +1,6 @@
 import type { RedisStatus } from '@jobscope/contract';
-import type { JobSource, QueueStats, QueueStatsReport } from '../sources/source';
+import type { QueueStats, QueueStatsReport } from '../sources/source';
+import type { SourceRegistry } from '../sources/registry';
 import { errorMessage, type RedisProbe } from '../redis/probe';
 import { withTimeout } from './with-timeout';
 import { SharedRead } from '../shared-read';
@@ -16,7 +17,7 @@ export interface StatsReading {
 }
 
 export interface StatsCacheOptions {
-  sources: JobSource[];
+  registry: SourceRegistry;
   probe: RedisProbe;
   ttlMs: number;
   timeoutMs: number;
@@ -54,7 +55,7 @@ export class StatsCache {
     try {
       const request = { windowMs: this.opts.windowMs, now, maxLockChecks: this.opts.maxLockChecks };
       const [redis, reports] = await withTimeout(
-        Promise.all([this.opts.probe.ping(), Promise.allSettled(this.opts.sources.map((s) => s.queueStats(request)))]),
+        Promise.all([this.opts.probe.ping(), Promise.allSettled(this.opts.registry.sources.map((s) => s.reads.queueStats(request)))]),
         this.opts.timeoutMs,
         'reading Redis'
       );

@@ -1,48 +1,63 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { sendError } from './errors';
+import { bearerAuth } from 'hono/bearer-auth';
+import { errorBody, sendError } from './errors';
 
-function bearer(header: string | undefined): string | null {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return match ? match[1].trim() : null;
-}
+const REALM = 'jobscope';
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/**
+ * Hono's bearer-auth, answering with the project's JSON error body and its `WWW-Authenticate` challenge. A request
+ * without Bearer credentials (none, another scheme, an empty token) is asked to authenticate (401), not told it is
+ * malformed (bearer-auth's 400).
+ */
+function bearer(tokens: string[], missing: string): MiddlewareHandler {
+  const check = bearerAuth({
+    token: tokens,
+    realm: REALM,
+    noAuthenticationHeader: { message: errorBody('unauthorized', missing) },
+    invalidAuthenticationHeader: {
+      message: errorBody('unauthorized', 'malformed Authorization header: expected "Bearer <token>"'),
+    },
+    invalidToken: { message: errorBody('unauthorized', 'invalid token') },
+  });
+  return (c, next) => {
+    if (!/^Bearer\s+\S/i.test(c.req.header('authorization') ?? '')) {
+      c.header('WWW-Authenticate', `Bearer realm="${REALM}"`);
+      return Promise.resolve(sendError(c, 401, 'unauthorized', missing));
+    }
+    return check(c, next);
+  };
 }
 
 /** Routes that change anything: need JOBSCOPE_API_TOKEN; disabled (403) when the service has none. */
 export function requireWriteToken(apiToken: string | null): MiddlewareHandler {
-  return async (c, next) => {
-    if (!apiToken) {
-      return sendError(c, 403, 'writes_disabled', 'write routes are disabled: the service has no JOBSCOPE_API_TOKEN set');
-    }
-    const given = bearer(c.req.header('authorization'));
-    if (!given) {
-      return sendError(c, 401, 'unauthorized', 'missing "Authorization: Bearer <token>" header');
-    }
-    if (!same(given, apiToken)) {
-      return sendError(c, 401, 'unauthorized', 'invalid token');
-    }
-    await next();
-  };
+  if (!apiToken) {
+    return (c) =>
+      Promise.resolve(
+        sendError(c, 403, 'writes_disabled', 'write routes are disabled: the service has no JOBSCOPE_API_TOKEN set')
+      );
+  }
+  return bearer([apiToken], 'missing "Authorization: Bearer <token>" header');
 }
 
 /** Read routes: open unless JOBSCOPE_READ_TOKEN is set; the write token is accepted for reads too. */
 export function requireReadToken(readToken: string | null, apiToken: string | null): MiddlewareHandler {
-  return async (c, next) => {
-    if (!readToken) {
-      return next();
-    }
-    const given = bearer(c.req.header('authorization'));
-    if (!given) {
-      return sendError(c, 401, 'unauthorized', 'missing "Authorization: Bearer <token>" header (JOBSCOPE_READ_TOKEN is set)');
-    }
-    if (!same(given, readToken) && !(apiToken && same(given, apiToken))) {
-      return sendError(c, 401, 'unauthorized', 'invalid token');
-    }
-    await next();
-  };
+  if (!readToken) {
+    return (_c, next) => next();
+  }
+  return bearer(
+    apiToken ? [readToken, apiToken] : [readToken],
+    'missing "Authorization: Bearer <token>" header (JOBSCOPE_READ_TOKEN is set)'
+  );
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The guard of a route group: reads need the read token (when set), every other method the write token. Mounted with
+ * `group.use('*', …)` before any route, so a write route added to the group later cannot skip it.
+ */
+export function tokenGuard(readToken: string | null, apiToken: string | null): MiddlewareHandler {
+  const reads = requireReadToken(readToken, apiToken);
+  const writes = requireWriteToken(apiToken);
+  return (c, next) => (READ_METHODS.has(c.req.method) ? reads(c, next) : writes(c, next));
 }

@@ -1,17 +1,22 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import type { ErrorBody } from '@jobscope/contract';
+import type { ErrorBody, ErrorCode } from '@jobscope/contract';
 
-/** An error that knows its HTTP answer. Anything else becomes a 500 without details. */
-export class ApiError extends Error {
+/** An error that knows its HTTP answer and the project's error body. Anything else becomes a 500 without details. */
+export class ApiError extends HTTPException {
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    status: ContentfulStatusCode,
+    readonly code: ErrorCode,
     message: string,
     readonly issues?: ErrorBody['error']['issues']
   ) {
-    super(message);
+    super(status, { message });
+  }
+
+  override getResponse(): Response {
+    return Response.json(errorBody(this.code, this.message, this.issues), { status: this.status });
   }
 }
 
@@ -19,22 +24,16 @@ export function errorBody(code: string, message: string, issues?: ErrorBody['err
   return { error: issues ? { code, message, issues } : { code, message } };
 }
 
-export function sendError(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
+export function sendError(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string): Response {
   return c.json(errorBody(code, message), status);
 }
 
 /** A 400 whose message lists every problem, e.g. `limit: limit must be at most 200`. */
-export function validationError(code: string, error: ZodError): ApiError {
+export function validationError(code: ErrorCode, error: ZodError): ApiError {
   const issues = error.issues.map((i) => ({
     path: i.path.map(String).join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''),
     message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
   }));
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   return new ApiError(400, code, message, issues);
-}
-
-/** 404 for a queue no source knows, listing the ones it does (the same words on every route). */
-export function unknownQueue(queue: string, known: string[]): ApiError {
-  const list = known.length ? [...new Set(known)].join(', ') : 'none yet';
-  return new ApiError(404, 'unknown_queue', `unknown queue "${queue}"; known queues: ${list}`);
 }

@@ -1,7 +1,8 @@
 import { Gauge, Histogram, Registry } from 'prom-client';
-import { METRICS, METRIC_STATE_OF_NATIVE, NATIVE_STATES } from '@jobscope/contract';
-import type { QueueStats } from '../sources/source';
+import { JOB_STATES, METRICS } from '@jobscope/contract';
+import type { JobSource, QueueStats } from '../sources/source';
 import type { StatsCache, StatsReading } from '../health/stats-cache';
+import type { SourceRegistry } from '../sources/registry';
 import { queueHealthStatus } from '../health/evaluate';
 import type { HealthSettings } from '../health/thresholds';
 
@@ -19,10 +20,11 @@ const HEALTH_VALUE = { pass: 0, warn: 1, fail: 2 } as const;
  * Every metric is computed at scrape time from one shared StatsCache reading (collect callbacks), never by listing
  * jobs. When Redis is down, queue series disappear rather than repeat stale numbers, and `jobscope_redis_up` is 0.
  */
-export function createMetrics(opts: { stats: StatsCache; health: HealthSettings }): ServiceMetrics {
+export function createMetrics(opts: { stats: StatsCache; health: HealthSettings; registry: SourceRegistry }): ServiceMetrics {
   const registry = new Registry();
   const windowS = Math.round(opts.stats.windowMs / 1000);
-  const labelNames = ['prefix', 'queue'] as const;
+  const labelNames = ['source', 'prefix', 'queue'] as const;
+  const labelsOf = (s: QueueStats) => ({ source: s.source, prefix: s.prefix, queue: s.name });
 
   /** A per-queue gauge; `value` returning null leaves the queue's series out. */
   const perQueue = (name: string, help: string, value: (s: QueueStats, r: StatsReading) => number | null) =>
@@ -37,27 +39,54 @@ export function createMetrics(opts: { stats: StatsCache; health: HealthSettings 
         for (const s of reading.queues) {
           const v = value(s, reading);
           if (v !== null) {
-            this.set({ prefix: s.prefix, queue: s.name }, v);
+            this.set(labelsOf(s), v);
           }
         }
       },
     });
 
   new Gauge({
-    name: METRICS.jobCount,
-    help: 'Jobs per queue and BullMQ state (same names as Queue.exportPrometheusMetrics).',
-    labelNames: ['prefix', 'queue', 'state'],
+    name: METRICS.queueJobs,
+    help: 'Jobs per queue and state as jobscope shows them (RUNNING, PENDING, ...), for every source.',
+    labelNames: [...labelNames, 'state'],
     registers: [registry],
     async collect() {
       const reading = await opts.stats.get();
       this.reset();
       for (const s of reading.queues) {
-        for (const native of NATIVE_STATES) {
-          this.set({ prefix: s.prefix, queue: s.name, state: METRIC_STATE_OF_NATIVE[native] }, s.nativeCounts[native]);
+        for (const state of JOB_STATES) {
+          this.set({ ...labelsOf(s), state }, s.counts[state]);
         }
       }
     },
   });
+  // A source's own well-known gauge (BullMQ: bullmq_jobs with BullMQ's state names), labelled as its exporter does.
+  const nativeMetrics = new Map<string, { native: NonNullable<JobSource['reads']['nativeJobsMetric']>; ids: Set<string> }>();
+  for (const source of opts.registry.sources) {
+    const native = source.reads.nativeJobsMetric;
+    if (native) {
+      const entry = nativeMetrics.get(native.name) ?? { native, ids: new Set<string>() };
+      entry.ids.add(source.id);
+      nativeMetrics.set(native.name, entry);
+    }
+  }
+  for (const { native, ids } of nativeMetrics.values()) {
+    new Gauge({
+      name: native.name,
+      help: native.help,
+      labelNames: ['prefix', 'queue', 'state'],
+      registers: [registry],
+      async collect() {
+        const reading = await opts.stats.get();
+        this.reset();
+        for (const s of reading.queues.filter((q) => ids.has(q.source))) {
+          for (const [state, n] of Object.entries(s.nativeCounts)) {
+            this.set({ prefix: s.prefix, queue: s.name, state: native.stateLabel(state) }, n);
+          }
+        }
+      },
+    });
+  }
   perQueue(METRICS.queueWorkers, 'Workers connected to the queue (absent where CLIENT LIST is refused).', (s) =>
     s.workers === 'unknown' ? null : s.workers
   );
@@ -69,7 +98,7 @@ export function createMetrics(opts: { stats: StatsCache; health: HealthSettings 
   perQueue(METRICS.queueRecentCompletions, `Jobs that completed within the last ${windowS} s.`, (s) =>
     s.recentCompletions
   );
-  perQueue(METRICS.queueStalled, 'Active jobs whose lock has expired (a bounded number of active jobs is checked).', (s) =>
+  perQueue(METRICS.queueStalled, 'Running jobs whose worker is gone (a bounded number is checked; absent where unknown).', (s) =>
     s.stalled
   );
   perQueue(METRICS.queueHealth, 'Queue health as /api/health grades it: 0 pass, 1 warn, 2 fail.', (s, r) =>

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { QueueName } from '@jobscope/contract';
-import { unknownQueue, validationError } from '../http/errors';
-import type { JobSource } from '../sources/source';
+import { validate } from '../http/validate';
+import type { SourceRegistry } from '../sources/registry';
 import type { StatsCache } from '../health/stats-cache';
 import type { HealthSettings } from '../health/thresholds';
 import { buildHealthResponse } from '../health/evaluate';
@@ -14,22 +14,15 @@ const HealthQuerySchema = z.strictObject({ queue: QueueName.optional() });
  * `GET /api/health[?queue=<name>]`: `application/health+json` for alerting; 200 pass/warn, 503 fail.
  * One probe per queue (`?queue=`) lets each queue alert on its own.
  */
-export function healthRoutes(deps: { stats: StatsCache; settings: HealthSettings; sources: JobSource[] }): Hono {
+export function healthRoutes(deps: { stats: StatsCache; settings: HealthSettings; registry: SourceRegistry }): Hono {
   const app = new Hono();
-  app.get('/', async (c) => {
-    const parsed = HealthQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) {
-      throw validationError('invalid_query', parsed.error);
-    }
-    const { queue } = parsed.data;
+  app.get('/', validate('query', HealthQuerySchema), async (c) => {
+    const { queue } = c.req.valid('query');
     // Read first: it waits for the first discovery, so a known queue is never called unknown at start-up.
     const reading = await deps.stats.get();
     if (queue !== undefined) {
       // Known queues come from memory (discovery or configuration), so this answers even while Redis is down.
-      const known = deps.sources.flatMap((s) => s.listQueues().map((q) => q.name));
-      if (!known.includes(queue)) {
-        throw unknownQueue(queue, known);
-      }
+      await deps.registry.requireQueueNamed(queue);
     }
     return sendHealth(c, buildHealthResponse(reading, deps.settings, queue));
   });

@@ -5,9 +5,10 @@ import {
   type StatusQuery,
   type StatusResponse,
 } from '@jobscope/contract';
-import { UnknownQueueError, type JobSource, type WorkersReport } from '../sources/source';
+import type { WorkersReport } from '../sources/source';
+import type { SourceRegistry } from '../sources/registry';
 import type { RedisProbe } from '../redis/probe';
-import { redisErrorText } from '../http/redis-error-text';
+import { redisErrorText } from '../redis/error-text';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version';
 import { SharedRead } from '../shared-read';
 
@@ -25,7 +26,7 @@ interface Entry {
 const MAX_ENTRIES = 500;
 
 export interface SnapshotServiceOptions {
-  sources: JobSource[];
+  registry: SourceRegistry;
   probe: RedisProbe;
   ttlMs: number;
   /** Called with each successful build's duration, for metrics. */
@@ -62,12 +63,8 @@ export class SnapshotService {
   }
 
   /** An unknown queue is a 404, not a new cache entry and a Redis read per made-up name. */
-  private async requireKnownQueue(queue: string): Promise<void> {
-    const sources = this.opts.sources;
-    await Promise.all(sources.map((s) => s.ready()));
-    if (sources.every((s) => s.hasQueue(queue) === false)) {
-      throw new UnknownQueueError(queue, [...new Set(sources.flatMap((s) => s.listQueues().map((q) => q.name)))]);
-    }
+  private requireKnownQueue(queue: string): Promise<void> {
+    return this.opts.registry.requireQueueNamed(queue);
   }
 
   private answer(outcome: Outcome, lastGood: StatusResponse | null): StatusResponse {
@@ -87,7 +84,9 @@ export class SnapshotService {
     try {
       const [redis, ...parts] = await Promise.all([
         this.opts.probe.ping(),
-        ...this.opts.sources.map((s) => s.snapshot({ limit: query.limit, queue: query.queue, state: query.state })),
+        ...this.opts.registry.sources.map((s) =>
+          s.reads.snapshot({ limit: query.limit, queue: query.queue, state: query.state })
+        ),
       ]);
       if (!redis.ok) {
         throw new Error(redisErrorText(redis.error ?? 'redis unavailable'));

@@ -1,58 +1,83 @@
 import type {
   EnqueueResponse,
+  JobDetail,
+  JobRef,
   JobState,
   JobSummary,
   NativeCounts,
   ParsedEnqueueRequest,
   QueueSummary,
+  StateCounts,
   WorkerInfo,
 } from '@jobscope/contract';
 
 /**
- * The seam between the HTTP layer and a job system. BullMQ is the first source; another (e.g. Celery on Redis) is
- * added by implementing this interface and passing it to the app, without touching routes or UI.
+ * The seam between the HTTP layer and a job system. A source owns its own vocabulary (native state names, key rules)
+ * and declares what it can do: `reads` is required, everything else is an optional capability. Routes never name a
+ * source; they ask the SourceRegistry, which answers 404 for an unknown queue/job and 405 for a missing capability.
  */
 export interface JobSource {
-  /** Short id, e.g. `bullmq`; lands in `JobSummary.source` and `QueueSummary.source`. */
+  /** Short id, e.g. `bullmq`; lands in every JobRef, JobSummary and QueueSummary of this source. */
   readonly id: string;
+  readonly reads: SourceReads;
+  readonly enqueue?: SourceEnqueue;
   start(): Promise<void>;
   close(): Promise<void>;
-  /** Queues this source knows now (from discovery or configuration). */
-  listQueues(): QueueRef[];
+}
+
+/** Optional capabilities, by the name a route asks for (errors say "source X cannot <capability>"). */
+export type Capability = 'enqueue';
+
+export interface SourceReads {
   /** Resolves once the first look for queues has finished (found or failed). */
   ready(): Promise<void>;
-  /** Whether the queue exists; undefined while the queue list could not be read yet. */
-  hasQueue(name: string): boolean | undefined;
-  /** Counts, workers and the top `limit` jobs, already in display order. */
+  /** Queues this source knows now (from discovery or configuration); from memory, so it answers while Redis is down. */
+  listQueues(): QueueRef[];
+  /** False while the queue list could not be read yet: then a name missing from it is not known to be unknown. */
+  queuesKnown(): boolean;
+  /** Counts, workers and the top `limit` jobs, already in display order. Unknown `queue` names list no jobs. */
   snapshot(request: SnapshotRequest): Promise<SourceSnapshot>;
-  /** Adds a job; throws UnknownQueueError for a queue this source does not know. */
-  enqueue(request: ParsedEnqueueRequest): Promise<EnqueueResponse>;
+  /** One job with its payload; null when the source has no such job. */
+  job(ref: JobRef): Promise<JobDetail | null>;
   /** Per-queue numbers for health checks and /metrics, from O(1) reads per queue; read-only. */
   queueStats(request: QueueStatsRequest): Promise<QueueStatsReport>;
+  /**
+   * A gauge of this source's own per-state counts, when it has a well-known one (BullMQ: `bullmq_jobs`); its
+   * `state` label values come from `stateLabel(native)`.
+   */
+  readonly nativeJobsMetric?: { name: string; help: string; stateLabel(native: string): string };
+}
+
+export interface SourceEnqueue {
+  /** Adds a job to a queue the registry resolved; throws InvalidRequestError for what the source cannot accept. */
+  add(queue: QueueRef, request: ParsedEnqueueRequest): Promise<EnqueueResponse>;
 }
 
 export interface QueueStatsRequest {
   /** "Recent" failures and completions are those finished after `now - windowMs`. */
   windowMs: number;
   now: number;
-  /** Most active jobs per queue whose lock is checked (bounds the cost of the stalled check). */
+  /** Most running jobs per queue whose liveness is checked (bounds the cost of the stalled check). */
   maxLockChecks: number;
 }
 
-export interface QueueStats {
-  source: string;
-  prefix: string;
-  name: string;
+/** Source-neutral numbers per queue: what health and /metrics grade. */
+export interface QueueStats extends QueueRef {
+  counts: StateCounts;
+  /** The source's own counts, by its own state names. */
   nativeCounts: NativeCounts;
   paused: boolean;
-  /** Connected workers, or "unknown" where the Redis server forbids CLIENT LIST. */
+  /** Jobs ready to run now (not delayed, not waiting on children). */
+  waiting: number;
+  running: number;
+  /** Connected workers, or "unknown" where the source cannot tell. */
   workers: number | 'unknown';
-  /** Age of the oldest job waiting to run (wait list, legacy paused list, next prioritized job); 0 when none waits. */
+  /** Age of the oldest job waiting to run; 0 when none waits. */
   oldestWaitingAgeMs: number;
   recentFailures: number;
   recentCompletions: number;
-  /** Active jobs whose lock is gone, among the `stalledChecked` checked. */
-  stalled: number;
+  /** Running jobs whose worker is gone, among the `stalledChecked` checked; null where the source cannot tell. */
+  stalled: number | null;
   stalledChecked: number;
 }
 
@@ -85,8 +110,21 @@ export interface SourceSnapshot {
   workers: WorkersReport;
 }
 
-export class UnknownQueueError extends Error {
-  constructor(readonly queue: string, readonly known: string[]) {
-    super(`unknown queue "${queue}"`);
+/** What a source can throw; the app maps each to its HTTP answer once (app.ts onError), routes never inspect them. */
+export class SourceError extends Error {}
+
+/** The request is well-formed but this source cannot accept it (e.g. a priority above BullMQ's bound): 400. */
+export class InvalidRequestError extends SourceError {
+  constructor(
+    message: string,
+    readonly path: string
+  ) {
+    super(message);
   }
 }
+
+/** Redis (or the job system's store) could not be reached: 503. */
+export class SourceUnavailableError extends SourceError {}
+
+/** A write was sent but no answer came: it may or may not have happened: 504. */
+export class OutcomeUnknownError extends SourceError {}

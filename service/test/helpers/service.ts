@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { createService, type Service } from '../../src/service';
+import { createService, type Service, type ServiceOptions } from '../../src/service';
 
 export const SHARED_REDIS_URL = process.env.JOBSCOPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -12,9 +12,9 @@ export function sharedConnection(): { host: string; port: number } {
 
 /**
  * A service built exactly as main.ts builds it, minus the socket: env values as strings, like the real environment.
- * Discovery runs only when the test calls `service.source.registry.refresh()`; the snapshot cache is off unless set.
+ * Discovery runs only when the test calls `service.source.queueRegistry.refresh()`; the snapshot cache is off unless set.
  */
-export async function startService(env: Record<string, string>): Promise<Service> {
+export async function startService(env: Record<string, string>, options: ServiceOptions = {}): Promise<Service> {
   const config = loadConfig({
     REDIS_URL: SHARED_REDIS_URL,
     JOBSCOPE_SNAPSHOT_TTL_MS: '0',
@@ -22,7 +22,7 @@ export async function startService(env: Record<string, string>): Promise<Service
     LOG_LEVEL: 'silent',
     ...env,
   });
-  return createService(config, pino({ level: process.env.JOBSCOPE_TEST_LOG ?? 'silent' }));
+  return createService(config, pino({ level: process.env.JOBSCOPE_TEST_LOG ?? 'silent' }), options);
 }
 
 /** GET a path and parse the JSON answer. */

@@ -1,22 +1,25 @@
-import type Redis from 'ioredis';
+import Redis, { ReplyError } from 'ioredis';
 import {
-  NATIVE_STATES,
   RESULT_EXCERPT_CHARS,
   TRACEBACK_EXCERPT_CHARS,
-  toStateCounts,
   type EnqueueResponse,
-  type NativeCounts,
+  type JobDetail,
+  type JobRef,
   type ParsedEnqueueRequest,
   type QueueSummary,
 } from '@jobscope/contract';
 import type { Logger } from '../../logger';
 import {
-  UnknownQueueError,
+  InvalidRequestError,
+  OutcomeUnknownError,
+  SourceUnavailableError,
   type JobSource,
   type QueueRef,
   type QueueStatsReport,
   type QueueStatsRequest,
   type SnapshotRequest,
+  type SourceEnqueue,
+  type SourceReads,
   type SourceSnapshot,
 } from '../source';
 import { QueueRegistry, type DiscoveredQueue } from './discovery';
@@ -24,8 +27,11 @@ import { QueueCache } from './queue-cache';
 import { compareRawJobs, runSnapshot, snapshotScript, type RawSnapshotJob } from './snapshot-script';
 import { toJobSummary } from './job-summary';
 import { queueStatsScript, readQueueStats } from './queue-stats';
-import { readWorkers } from './workers';
-import { inBatches, keyBase, workerCounter } from './queue-set';
+import { jobDetailScript, readJobDetail } from './job-detail';
+import { keyBase, readInBatches } from './queue-set';
+import { BULLMQ_MAX_PRIORITY, METRIC_STATE_OF_BULLMQ, nativeCountsOf, stateCountsOf, type BullMQNativeState } from './native-states';
+import { errorMessage } from '../../redis/probe';
+import { redisErrorText } from '../../redis/error-text';
 
 export interface BullMQSourceOptions {
   prefixes: string[];
@@ -38,76 +44,79 @@ export interface BullMQSourceOptions {
 /** UTF-8 needs at most 4 bytes per character; the script cuts bytes, the summary then cuts characters. */
 const MAX_BYTES_PER_CHAR = 4;
 
+/** BullMQ queues under one or more key prefixes: reads through read-only Lua scripts, writes through BullMQ's Queue. */
 export class BullMQSource implements JobSource {
   readonly id = 'bullmq';
-  readonly registry: QueueRegistry;
+  readonly queueRegistry: QueueRegistry;
+  readonly reads: SourceReads;
+  readonly enqueue: SourceEnqueue;
   private readonly writeQueues: QueueCache;
 
   constructor(
     private readonly client: Redis,
     private readonly opts: BullMQSourceOptions
   ) {
-    this.registry = new QueueRegistry(client, {
+    this.queueRegistry = new QueueRegistry(client, {
       prefixes: opts.prefixes,
       explicitQueues: opts.explicitQueues,
       intervalMs: opts.discoveryIntervalMs,
       logger: opts.logger,
     });
     this.writeQueues = new QueueCache(client);
+    this.reads = {
+      ready: () => this.queueRegistry.ready(),
+      listQueues: () => this.listQueues(),
+      queuesKnown: () => this.queueRegistry.isKnown(),
+      snapshot: (request) => this.snapshot(request),
+      job: (ref) => this.job(ref),
+      queueStats: (request) => this.queueStats(request),
+      nativeJobsMetric: {
+        name: 'bullmq_jobs',
+        help: 'Jobs per queue and BullMQ state (same names as Queue.exportPrometheusMetrics).',
+        stateLabel: (native) => METRIC_STATE_OF_BULLMQ[native as BullMQNativeState] ?? native,
+      },
+    };
+    this.enqueue = { add: (queue, request) => this.add(queue, request) };
   }
 
   /** `redisMajorVersion` picks the script variant (flags need Redis 7). */
   async start(redisMajorVersion = 7): Promise<void> {
-    snapshotScript.define(this.client, redisMajorVersion);
-    queueStatsScript.define(this.client, redisMajorVersion);
-    this.registry.start();
+    for (const script of [snapshotScript, queueStatsScript, jobDetailScript]) {
+      script.define(this.client, redisMajorVersion);
+    }
+    this.queueRegistry.start();
   }
 
   async close(): Promise<void> {
-    this.registry.stop();
+    this.queueRegistry.stop();
     await this.writeQueues.closeAll();
   }
 
-  ready(): Promise<void> {
-    return this.registry.ready();
+  private listQueues(): QueueRef[] {
+    return this.queueRegistry.list().map((q) => ({ source: this.id, prefix: q.prefix, name: q.name }));
   }
 
-  hasQueue(name: string): boolean | undefined {
-    try {
-      return this.registry.find(name) !== undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  listQueues(): QueueRef[] {
-    return this.registry.list().map((q) => ({ source: this.id, prefix: q.prefix, name: q.name }));
-  }
-
-  async snapshot(request: SnapshotRequest): Promise<SourceSnapshot> {
-    await this.registry.ready();
-    const queues = this.registry.list();
-    const batches = inBatches(queues, this.opts.queuesPerCall);
-    const [results, workers] = await Promise.all([
-      Promise.all(
-        batches.map((batch) => {
-          const only = request.queue === undefined ? undefined : batch.findIndex((q) => q.name === request.queue);
-          return runSnapshot(this.client, {
-            queueKeys: batch.map(keyBase),
-            limit: request.limit,
-            resultBytes: RESULT_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
-            tracebackBytes: TRACEBACK_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
-            state: request.state,
-            onlyQueueIndex: only,
-          });
-        })
-      ),
-      readWorkers(this.client, this.opts.prefixes),
-    ]);
+  private async snapshot(request: SnapshotRequest): Promise<SourceSnapshot> {
+    await this.queueRegistry.ready();
+    const { batches, results, workers, workersOf } = await readInBatches(
+      this.client,
+      this.queueRegistry.list(),
+      this.opts,
+      (batch) => {
+        const only = request.queue === undefined ? undefined : batch.findIndex((q) => q.name === request.queue);
+        return runSnapshot(this.client, {
+          queueKeys: batch.map(keyBase),
+          limit: request.limit,
+          resultBytes: RESULT_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
+          tracebackBytes: TRACEBACK_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
+          state: request.state,
+          onlyQueueIndex: only,
+        });
+      }
+    );
 
     // A worker on a queue discovery has not seen yet: adopt it in the background, for the next snapshot.
-    void this.registry.adopt(workers.items.map((w) => ({ prefix: w.prefix, name: w.queue }))).catch(() => undefined);
-    const workersOf = workerCounter(workers);
+    void this.queueRegistry.adopt(workers.items.map((w) => ({ prefix: w.prefix, name: w.queue }))).catch(() => undefined);
 
     const summaries: QueueSummary[] = [];
     const merged: Array<RawSnapshotJob & { queueOrder: number; position: number; queue: DiscoveredQueue }> = [];
@@ -115,14 +124,12 @@ export class BullMQSource implements JobSource {
     results.forEach((result, b) => {
       const batch = batches[b];
       batch.forEach((q, i) => {
-        const nativeCounts = Object.fromEntries(
-          NATIVE_STATES.map((n, k) => [n, result.counts[i][k] ?? 0])
-        ) as NativeCounts;
+        const nativeCounts = nativeCountsOf(result.counts[i]);
         summaries.push({
           name: q.name,
           prefix: q.prefix,
           source: this.id,
-          counts: toStateCounts(nativeCounts),
+          counts: stateCountsOf(nativeCounts),
           nativeCounts,
           paused: result.paused[i],
           workers: workersOf(q),
@@ -136,37 +143,64 @@ export class BullMQSource implements JobSource {
     });
     merged.sort(compareRawJobs);
     const now = Date.now();
-    const jobs = merged.slice(0, request.limit).map((raw) => toJobSummary(raw, raw.queue.name, this.id, now));
+    const jobs = merged
+      .slice(0, request.limit)
+      .map((raw) => toJobSummary(raw, { source: this.id, prefix: raw.queue.prefix, queue: raw.queue.name }, now));
     // All queues even when filtered: the UI builds its queue picker from them.
     return { jobs, queues: summaries, workers };
   }
 
-  async queueStats(request: QueueStatsRequest): Promise<QueueStatsReport> {
-    await this.registry.ready();
+  private job(ref: JobRef): Promise<JobDetail | null> {
+    return readJobDetail(this.client, ref, Date.now()).catch((err: unknown) => {
+      throw new SourceUnavailableError(`could not read the job: ${redisErrorText(err)}`);
+    });
+  }
+
+  private async queueStats(request: QueueStatsRequest): Promise<QueueStatsReport> {
+    await this.queueRegistry.ready();
     return readQueueStats(
       this.client,
-      this.registry.list(),
+      this.queueRegistry.list(),
       { source: this.id, prefixes: this.opts.prefixes, queuesPerCall: this.opts.queuesPerCall },
       request
     );
   }
 
-  async enqueue(request: ParsedEnqueueRequest): Promise<EnqueueResponse> {
-    await this.registry.ready();
-    const target = this.registry.find(request.queue);
-    if (!target) {
-      throw new UnknownQueueError(request.queue, [...new Set(this.registry.list().map((q) => q.name))]);
+  private async add(target: QueueRef, request: ParsedEnqueueRequest): Promise<EnqueueResponse> {
+    const { delay, priority, attempts } = request.opts;
+    if (priority !== undefined && priority > BULLMQ_MAX_PRIORITY) {
+      throw new InvalidRequestError(`BullMQ accepts priorities from 0 to ${BULLMQ_MAX_PRIORITY}`, 'opts.priority');
     }
-    const queue = this.writeQueues.get(target.prefix, target.name);
-    const job = await queue.add(request.name, request.data, {
-      delay: request.opts.delay,
-      priority: request.opts.priority,
-      attempts: request.opts.attempts,
-    });
+    let job;
+    try {
+      const queue = this.writeQueues.get(target.prefix, target.name);
+      job = await queue.add(request.name, request.data, { delay, priority, attempts });
+    } catch (err) {
+      throw writeError(err, 'could not add the job');
+    }
     return {
-      id: String(job.id),
+      source: this.id,
+      prefix: target.prefix,
       queue: target.name,
-      state: request.opts.delay && request.opts.delay > 0 ? 'DELAYED' : 'PENDING',
+      id: String(job.id),
+      state: delay && delay > 0 ? 'DELAYED' : 'PENDING',
     };
   }
+}
+
+/**
+ * A failed write as the app should answer it. A timed-out command was sent and may still run when Redis wakes up, so
+ * its outcome is unknown; anything else from Redis or the connection means Redis is unavailable.
+ */
+function writeError(err: unknown, what: string): Error {
+  const message = errorMessage(err);
+  if (/Command timed out/i.test(message)) {
+    return new OutcomeUnknownError(
+      'Redis did not answer in time: the job may or may not have been added; check before retrying'
+    );
+  }
+  if (err instanceof ReplyError) {
+    return new SourceUnavailableError(`${what}: Redis refused it: ${message}`);
+  }
+  return new SourceUnavailableError(`${what}: ${redisErrorText(err)}`);
 }

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Logger } from '../../logger';
 import { queueId as key } from './queue-set';
+import { isBullMQQueueName } from './native-states';
 
 export interface DiscoveredQueue {
   prefix: string;
@@ -53,12 +54,9 @@ export class QueueRegistry {
     return this.firstAttempt;
   }
 
-  /** Throws until discovery has read Redis once: before that, "unknown queue" would be a guess. */
-  find(name: string): DiscoveredQueue | undefined {
-    if (!this.succeededOnce && !this.opts.explicitQueues) {
-      throw new Error('the queue list is not known yet: discovery has not read Redis successfully');
-    }
-    return this.list().find((q) => q.name === name);
+  /** False until discovery has read Redis once (or queues are configured): before that, "unknown queue" is a guess. */
+  isKnown(): boolean {
+    return this.succeededOnce || this.opts.explicitQueues !== null;
   }
 
   add(queue: DiscoveredQueue): void {
@@ -73,7 +71,7 @@ export class QueueRegistry {
    */
   async adopt(candidates: Array<{ prefix: string; name: string }>): Promise<void> {
     const unknown = [...new Map(candidates.map((c) => [key(c), c])).values()].filter(
-      (c) => !this.queues.has(key(c)) && !this.absent.has(key(c)) && !c.name.includes(':')
+      (c) => !this.queues.has(key(c)) && !this.absent.has(key(c)) && isBullMQQueueName(c.name)
     );
     if (this.opts.explicitQueues || unknown.length === 0) {
       return;

@@ -1,10 +1,6 @@
-import {
-  RESULT_EXCERPT_CHARS,
-  STATE_OF_NATIVE,
-  TRACEBACK_EXCERPT_CHARS,
-  type JobSummary,
-} from '@jobscope/contract';
+import { RESULT_EXCERPT_CHARS, TRACEBACK_EXCERPT_CHARS, type JobSummary } from '@jobscope/contract';
 import type { RawSnapshotJob } from './snapshot-script';
+import { STATE_OF_BULLMQ } from './native-states';
 
 /** The script cuts bytes (cheap, inside Redis); this cuts to characters, which is what the contract promises. */
 function excerpt(value: string | null, chars: number): string | null {
@@ -41,9 +37,16 @@ function parseProgress(value: string | null): unknown {
 /** Delayed scores are `due * 4096 + sequence` (BullMQ getDelayedScore.lua). */
 const DELAYED_SCORE_FACTOR = 4096;
 
-export function toJobSummary(raw: RawSnapshotJob, queue: string, source: string, now: number): JobSummary {
+/** Where a job lives: its JobRef without the id. */
+export interface JobPlace {
+  source: string;
+  prefix: string;
+  queue: string;
+}
+
+export function toJobSummary(raw: RawSnapshotJob, place: JobPlace, now: number): JobSummary {
   const f = raw.fields;
-  const state = STATE_OF_NATIVE[raw.native];
+  const state = STATE_OF_BULLMQ[raw.native];
   const finished = state === 'FAILURE' || state === 'SUCCESS';
   const createdAtMs = ms(f.timestamp);
   const startedAtMs = ms(f.processedOn);
@@ -67,8 +70,9 @@ export function toJobSummary(raw: RawSnapshotJob, queue: string, source: string,
   const priority = f.priority === null ? null : Number.parseInt(f.priority, 10);
   return {
     id: raw.id,
-    queue,
-    source,
+    queue: place.queue,
+    prefix: place.prefix,
+    source: place.source,
     name: f.name ?? '',
     state,
     nativeState: raw.native,

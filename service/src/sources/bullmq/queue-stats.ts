@@ -1,10 +1,9 @@
 import type Redis from 'ioredis';
-import { NATIVE_STATES, type NativeCounts } from '@jobscope/contract';
 import type { QueueStats, QueueStatsReport, QueueStatsRequest } from '../source';
 import type { DiscoveredQueue } from './discovery';
-import { readWorkers } from './workers';
 import { LuaScript } from './lua-script';
-import { inBatches, keyBase, workerCounter } from './queue-set';
+import { keyBase, readInBatches } from './queue-set';
+import { nativeCountsOf, stateCountsOf, waitingOf } from './native-states';
 
 const ROW_LENGTH = 15;
 
@@ -35,14 +34,10 @@ export async function readQueueStats(
   opts: { source: string; prefixes: string[]; queuesPerCall: number },
   request: QueueStatsRequest
 ): Promise<QueueStatsReport> {
-  const batches = inBatches(queues, opts.queuesPerCall);
   const windowStart = request.now - request.windowMs;
-  const [results, workers] = await Promise.all([
-    Promise.all(batches.map((batch) => runBatch(client, batch, windowStart, request.maxLockChecks))),
-    readWorkers(client, opts.prefixes),
-  ]);
-
-  const workersOf = workerCounter(workers);
+  const { batches, results, workers, workersOf } = await readInBatches(client, queues, opts, (batch) =>
+    runBatch(client, batch, windowStart, request.maxLockChecks)
+  );
 
   const stats: QueueStats[] = [];
   results.forEach((rows, b) => {
@@ -51,12 +46,15 @@ export async function readQueueStats(
       if (!row || row.length < ROW_LENGTH) {
         throw new Error(`queue stats script returned a malformed row for ${q.prefix}:${q.name}`);
       }
-      const nativeCounts = Object.fromEntries(NATIVE_STATES.map((n, k) => [n, row[k]])) as NativeCounts;
+      const nativeCounts = nativeCountsOf(row);
       stats.push({
         source: opts.source,
         prefix: q.prefix,
         name: q.name,
+        counts: stateCountsOf(nativeCounts),
         nativeCounts,
+        waiting: waitingOf(nativeCounts),
+        running: nativeCounts.active,
         paused: row[8] === 1,
         workers: workersOf(q),
         oldestWaitingAgeMs: Math.max(ageMs(row[9], request.now), ageMs(row[14], request.now)),

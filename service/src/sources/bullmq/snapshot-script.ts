@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
-import { NATIVE_STATES, type JobState, type NativeState } from '@jobscope/contract';
+import type { JobState } from '@jobscope/contract';
 import { LuaScript } from './lua-script';
+import { BULLMQ_NATIVE_STATES, type BullMQNativeState } from './native-states';
 
 export const FIELD_NAMES = [
   'name', 'timestamp', 'processedOn', 'finishedOn', 'progress', 'atm', 'attemptsMade', 'delay',
@@ -9,7 +10,7 @@ export const FIELD_NAMES = [
 export type RawJobFields = Record<(typeof FIELD_NAMES)[number], string | null>;
 
 /** Display groups of the script (1-based), in the order they are listed. */
-const GROUP_OF_NATIVE: Record<NativeState, number> = {
+const GROUP_OF_NATIVE: Record<BullMQNativeState, number> = {
   active: 1, wait: 2, paused: 2, prioritized: 3, delayed: 4, 'waiting-children': 5, failed: 6, completed: 7,
 };
 const ASCENDING_GROUPS = new Set([3, 4]);
@@ -20,7 +21,7 @@ const GROUPS_OF_STATE: Record<JobState, number[]> = {
 export interface RawSnapshotJob {
   /** Index into the queue list given to `runSnapshot`. */
   queueIndex: number;
-  native: NativeState;
+  native: BullMQNativeState;
   id: string;
   /** Score or hash field the job was ordered by (delayed: due * 4096 + seq). */
   sortKey: string;
@@ -28,7 +29,7 @@ export interface RawSnapshotJob {
 }
 
 export interface RawSnapshot {
-  /** Per queue, counts in NATIVE_STATES order. */
+  /** Per queue, counts in BULLMQ_NATIVE_STATES order. */
   counts: number[][];
   paused: boolean[];
   jobs: RawSnapshotJob[];
@@ -84,8 +85,9 @@ export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<Ra
   ]);
   const [flatCounts, paused, rows] = reply;
   const counts: number[][] = [];
+  const n = BULLMQ_NATIVE_STATES.length;
   for (let q = 0; q < args.queueKeys.length; q++) {
-    counts.push(flatCounts.slice(q * 8, q * 8 + 8).map(Number));
+    counts.push(flatCounts.slice(q * n, q * n + n).map(Number));
   }
   const jobs = rows.map((row) => {
     const fields = {} as RawJobFields;
@@ -95,7 +97,7 @@ export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<Ra
     });
     return {
       queueIndex: Number(row[0]) - 1,
-      native: NATIVE_STATES[Number(row[1]) - 1],
+      native: BULLMQ_NATIVE_STATES[Number(row[1]) - 1],
       id: String(row[2]),
       sortKey: String(row[3]),
       fields,

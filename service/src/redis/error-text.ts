@@ -1,4 +1,4 @@
-import { errorMessage } from '../redis/probe';
+import { errorMessage } from './probe';
 
 /**
  * Redis client errors as a user should read them. With the offline queue off, ioredis says

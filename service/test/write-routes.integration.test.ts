@@ -1,0 +1,70 @@
+import type { Hono } from 'hono';
+import { jobPath } from '@jobscope/contract';
+import type { Service } from '../src/service';
+import { testPrefix } from './helpers/prefix';
+import { getJson, startService } from './helpers/service';
+
+/**
+ * Every route that changes anything needs the write token, by construction of the route groups: this enumerates the
+ * app's registered routes, so a write route added later without the guard fails here.
+ */
+
+const TOKEN = 'write-routes-token';
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+let service: Service;
+
+beforeAll(async () => {
+  service = await startService({ JOBSCOPE_PREFIXES: testPrefix('write-routes'), JOBSCOPE_API_TOKEN: TOKEN });
+});
+
+afterAll(async () => {
+  await service?.close();
+});
+
+/** A concrete URL for a route pattern (`:jobKey` gets a well-formed key, `*` a segment). */
+function concrete(pattern: string): string {
+  const key = jobPath({ source: 'bullmq', prefix: 'bull', queue: 'q', id: '1' }).split('/').pop()!;
+  return pattern.replace(/:jobKey\b/g, key).replace(/:queue\b/g, 'q').replace(/\/\*$/, '/x').replace(/\*/g, 'x');
+}
+
+/** Every (method, URL) of the app that is not a read: explicit write routes, and write methods on guarded paths. */
+function writeTargets(app: Hono): Array<[string, string]> {
+  const targets = new Map<string, [string, string]>();
+  for (const r of app.routes) {
+    if (!r.path.startsWith('/api/')) {
+      continue;
+    }
+    const methods = r.method === 'ALL' ? WRITE_METHODS : READ_METHODS.has(r.method) ? [] : [r.method];
+    for (const m of methods) {
+      const url = concrete(r.path);
+      targets.set(`${m} ${url}`, [m, url]);
+    }
+  }
+  return [...targets.values()];
+}
+
+describe('write routes', () => {
+  it('include the enqueue route (the enumeration sees the real routes)', () => {
+    expect(writeTargets(service.app)).toContainEqual(['POST', '/api/jobs']);
+  });
+
+  it.each([
+    ['no Authorization header', {}],
+    ['a wrong token', { authorization: 'Bearer not-the-token' }],
+    ['another scheme', { authorization: `Basic ${Buffer.from(`u:${TOKEN}`).toString('base64')}` }],
+  ])('answer 401 with WWW-Authenticate for %s, on every write method of every API path', async (_what, headers) => {
+    const targets = writeTargets(service.app);
+    expect(targets.length).toBeGreaterThan(3);
+    for (const [method, url] of targets) {
+      const res = await getJson(service, url, {
+        method,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect([method, url, res.status, res.body?.error?.code]).toEqual([method, url, 401, 'unauthorized']);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    }
+  });
+});
