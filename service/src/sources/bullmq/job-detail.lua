@@ -9,7 +9,8 @@
 
   Returns nil when the job hash does not exist, else
     { nativeIndex (0 = not found in any state), sortKey, dataBytes, returnBytes, field1..fieldN }
-  with fields in FIELDS order; data and returnvalue cut to ARGV[2] bytes.
+  with fields in FIELDS order (includes/job-fields.lua) followed by data and opts; data and returnvalue cut to
+  ARGV[2] bytes.
 ]]
 local base = KEYS[1]
 local id = ARGV[1]
@@ -20,23 +21,28 @@ local rcall = redis.call
 local jobKey = base .. id
 if rcall('EXISTS', jobKey) == 0 then return nil end
 
-local NATIVE = {'active', 'wait', 'paused', 'prioritized', 'delayed', 'waiting-children', 'failed', 'completed'}
-local FIELDS = {'name', 'timestamp', 'processedOn', 'finishedOn', 'progress', 'atm', 'attemptsMade', 'delay',
-  'priority', 'pb', 'failedReason', 'returnvalue', 'stacktrace', 'data', 'opts'}
-local F_RETURN, F_DATA = 12, 14
+--- @include "native-states"
+--- @include "job-fields"
+--- @include "cut"
+-- The summary's fields, then the payload.
+FIELDS[#FIELDS + 1] = 'data'
+FIELDS[#FIELDS + 1] = 'opts'
+local F_DATA = #FIELDS - 1
 
--- Sorted sets first (O(log n)), then the lists, the running one first.
+-- Sorted sets first (O(log n)), then the lists in NATIVE order (the running one first).
 local nativeIndex, sortKey = 0, ''
-for _, i in ipairs({8, 7, 5, 4, 6}) do
-  local score = rcall('ZSCORE', base .. NATIVE[i], id)
-  if score then
-    nativeIndex, sortKey = i, score
-    break
+for i = 1, #NATIVE do
+  if not IS_LIST[i] then
+    local score = rcall('ZSCORE', base .. NATIVE[i], id)
+    if score then
+      nativeIndex, sortKey = i, score
+      break
+    end
   end
 end
 if nativeIndex == 0 then
-  for _, i in ipairs({1, 2, 3}) do
-    if rcall('LPOS', base .. NATIVE[i], id, 'MAXLEN', MAXLEN) then
+  for i = 1, #NATIVE do
+    if IS_LIST[i] and rcall('LPOS', base .. NATIVE[i], id, 'MAXLEN', MAXLEN) then
       nativeIndex = i
       break
     end
@@ -46,17 +52,6 @@ end
 local f = rcall('HMGET', jobKey, unpack(FIELDS))
 local dataBytes = f[F_DATA] and #f[F_DATA] or 0
 local returnBytes = f[F_RETURN] and #f[F_RETURN] or 0
--- Cut to at most n bytes without splitting a UTF-8 sequence.
-local function cut(v, n)
-  if not v or #v <= n then return v end
-  local e = n
-  local b = string.byte(v, e + 1)
-  while e > 0 and b and b >= 128 and b < 192 do
-    e = e - 1
-    b = string.byte(v, e + 1)
-  end
-  return string.sub(v, 1, e)
-end
 f[F_DATA] = cut(f[F_DATA], BUDGET)
 f[F_RETURN] = cut(f[F_RETURN], BUDGET)
 

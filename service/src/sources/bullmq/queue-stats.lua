@@ -8,7 +8,7 @@
   ARGV[2]  most active job ids whose lock is checked per queue
 
   Returns Q rows of 15 integers:
-    1..8  counts in NATIVE order (active, wait, paused, prioritized, delayed, waiting-children, failed, completed)
+    1..8  counts in NATIVE order (includes/native-states.lua)
     9     1 when meta.paused is set
     10    created timestamp (ms) of the oldest job waiting to run, 0 when none
     11    failed in the window
@@ -21,8 +21,7 @@ local WINDOW_START = ARGV[1]
 local MAX_LOCK_CHECKS = tonumber(ARGV[2])
 local rcall = redis.call
 
-local NATIVE = {'active', 'wait', 'paused', 'prioritized', 'delayed', 'waiting-children', 'failed', 'completed'}
-local IS_LIST = {true, true, true, false, false, false, false, false}
+--- @include "count-queue"
 
 -- Created time of a job, 0 when the id or its hash is gone (removed between reads is impossible inside a script,
 -- but a hash can be missing after eviction).
@@ -34,15 +33,8 @@ end
 local rows = {}
 for q = 1, #KEYS do
   local base = KEYS[q]
-  local row = {}
-  for i = 1, 8 do
-    if IS_LIST[i] then
-      row[i] = rcall('LLEN', base .. NATIVE[i])
-    else
-      row[i] = rcall('ZCARD', base .. NATIVE[i])
-    end
-  end
-  row[9] = rcall('HEXISTS', base .. 'meta', 'paused')
+  local row, paused = countQueue(base)
+  row[9] = paused
 
   -- The tail of a list is the next job to run, i.e. the oldest (FIFO; LIFO jobs jump the line but are newest).
   local oldest = 0

@@ -12,7 +12,7 @@
   ARGV[5]  1-based indices of the only queues to list, e.g. "2,5" ("" = all, "0" = none); counts cover all queues
 
   Returns { counts, paused, jobs }:
-    counts  Q*8 integers in NATIVE order per queue
+    counts  Q*8 integers in NATIVE order per queue (NATIVE: includes/native-states.lua)
     paused  Q integers (1 = meta.paused set)
     jobs    { {queueIndex, nativeIndex, jobId, sortKey, field1..field13}, ... } in display order
 ]]
@@ -26,8 +26,9 @@ if ARGV[5] ~= '' then
 end
 local rcall = redis.call
 
-local NATIVE = {'active', 'wait', 'paused', 'prioritized', 'delayed', 'waiting-children', 'failed', 'completed'}
-local IS_LIST = {true, true, true, false, false, false, false, false}
+--- @include "native-states"
+--- @include "count-queue"
+
 -- List states have no score: sort by a hash field instead.
 local LIST_SORT_FIELD = {'processedOn', 'timestamp', 'timestamp'}
 -- Display groups: natives listed together, and whether the biggest sort key comes first.
@@ -40,9 +41,7 @@ local GROUPS = {
   {natives = {7}, desc = true},     -- FAILURE: latest finished first
   {natives = {8}, desc = true},     -- SUCCESS: latest finished first
 }
-local FIELDS = {'name', 'timestamp', 'processedOn', 'finishedOn', 'progress', 'atm', 'attemptsMade', 'delay',
-  'priority', 'pb', 'failedReason', 'returnvalue', 'stacktrace'}
-local F_PROGRESS, F_REASON, F_RETURN, F_TRACE = 5, 11, 12, 13
+--- @include "job-fields"
 
 local wanted = {}
 local anyWanted = false
@@ -51,30 +50,15 @@ for g in string.gmatch(ARGV[4], '%d+') do
   anyWanted = true
 end
 
--- Cut to at most n bytes without splitting a UTF-8 sequence.
-local function cut(v, n)
-  if not v or #v <= n then return v end
-  local e = n
-  local b = string.byte(v, e + 1)
-  while e > 0 and b and b >= 128 and b < 192 do
-    e = e - 1
-    b = string.byte(v, e + 1)
-  end
-  return string.sub(v, 1, e)
-end
+--- @include "cut"
 
 local Q = #KEYS
+local S = #NATIVE
 local counts, paused = {}, {}
 for q = 1, Q do
-  local base = KEYS[q]
-  for i = 1, 8 do
-    if IS_LIST[i] then
-      counts[(q - 1) * 8 + i] = rcall('LLEN', base .. NATIVE[i])
-    else
-      counts[(q - 1) * 8 + i] = rcall('ZCARD', base .. NATIVE[i])
-    end
-  end
-  paused[q] = rcall('HEXISTS', base .. 'meta', 'paused')
+  local c
+  c, paused[q] = countQueue(KEYS[q])
+  for i = 1, S do counts[(q - 1) * S + i] = c[i] end
 end
 
 -- One stream per (queue, state) of a group, merged k-way: only stream heads are compared, so the cost is about
@@ -155,7 +139,7 @@ for g, group in ipairs(GROUPS) do
     for q = 1, Q do
       if (not onlyQueues) or onlyQueues[q] then
         for _, i in ipairs(group.natives) do
-          local c = counts[(q - 1) * 8 + i]
+          local c = counts[(q - 1) * S + i]
           if c > 0 then
             streams[#streams + 1] = openStream(q, i, math.min(budget, c), group.desc)
           end
