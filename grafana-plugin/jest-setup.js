@@ -47,3 +47,8 @@ if (typeof global.IntersectionObserver === 'undefined') {
     }
   };
 }
+
+// TanStack Query batches its notifications with setTimeout(0), which fake timers hold back until advanced; tests settle
+// with `await act(async () => {})`, so notifications run as microtasks instead (TanStack's documented option).
+const { notifyManager } = require('@tanstack/react-query');
+notifyManager.setScheduler((cb) => queueMicrotask(cb));

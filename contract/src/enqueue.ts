@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JOB_STATES } from './states';
-import { QueueName } from './names';
+import { QueueName } from './queue-name';
 
 export const ENQUEUE_MAX_BODY_BYTES = 256 * 1024;
 /** One year: longer delays are almost always a unit mistake (seconds vs ms). */

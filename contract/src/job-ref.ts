@@ -1,6 +1,6 @@
-import { z } from 'zod';
-
 /**
+ * Plain code without zod, so the plugin's module.js can build job links without pulling zod in.
+ *
  * The one address of a job: which source, which key prefix, which queue, which id. Two queues of the same name under
  * two prefixes (or in two sources) hold different jobs, so every per-job route, link and UI key uses all four.
  */
@@ -11,19 +11,11 @@ export interface JobRef {
   id: string;
 }
 
-const part = (what: string) =>
-  z.string().min(1, `${what} must not be empty`).max(512, `${what} must be at most 512 characters`);
-
-export const JobRefSchema = z.object({
-  source: part('source'),
-  prefix: part('prefix'),
-  queue: part('queue'),
-  id: part('id'),
-});
+const MAX_PART_LENGTH = 512;
 
 const REF_FIELDS = ['source', 'prefix', 'queue', 'id'] as const;
 /** Longest job key the parser accepts (four encoded parts and three separators). */
-export const MAX_JOB_KEY_LENGTH = 4 * 3 * 512 + 3;
+export const MAX_JOB_KEY_LENGTH = 4 * 3 * MAX_PART_LENGTH + 3;
 
 /**
  * The string form of a JobRef, e.g. `bullmq:bull:email:42`: the four parts percent-encoded and joined by `:`, so a
@@ -58,11 +50,16 @@ export function parseJobKey(key: string): JobKeyParse {
       return { ok: false, error: `job key part ${REF_FIELDS[i]} is not valid percent-encoding` };
     }
   }
-  const parsed = JobRefSchema.safeParse(Object.fromEntries(REF_FIELDS.map((f, i) => [f, decoded[i]])));
-  if (!parsed.success) {
-    return { ok: false, error: `job key: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
+  for (let i = 0; i < decoded.length; i++) {
+    if (decoded[i].length === 0) {
+      return { ok: false, error: `job key: ${REF_FIELDS[i]} must not be empty` };
+    }
+    if (decoded[i].length > MAX_PART_LENGTH) {
+      return { ok: false, error: `job key: ${REF_FIELDS[i]} must be at most ${MAX_PART_LENGTH} characters` };
+    }
   }
-  return { ok: true, ref: parsed.data };
+  const [source, prefix, queue, id] = decoded;
+  return { ok: true, ref: { source, prefix, queue, id } };
 }
 
 /** The JobRef fields of anything that carries them (a JobSummary, an enqueue reply). */

@@ -7,6 +7,8 @@ export const API_PATHS = {
   jobs: '/api/jobs',
   /** `GET`: every known queue with its source and prefix. Queue actions live under it. */
   queues: '/api/queues',
+  /** `GET ?limit=`: the newest writes first. */
+  audit: '/api/audit',
   health: '/api/health',
   metrics: '/metrics',
   livez: '/livez',

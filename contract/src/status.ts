@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JOB_STATES } from './states';
 import { JobSummarySchema } from './job';
-import { QueueName } from './names';
+import { QueueName } from './queue-name';
 
 export const STATUS_DEFAULT_LIMIT = 20;
 export const STATUS_MAX_LIMIT = 200;

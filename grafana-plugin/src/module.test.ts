@@ -83,4 +83,13 @@ describe('panel-menu link', () => {
     mockVariables = queueVariable(['$__all']); // All (allValue ".+" in the Jobs overview dashboard)
     expect(configure(panelContext())).toEqual({});
   });
+
+  it("checks queue names with the contract's QueueName (a ':' is the source's business, blank or control is not a name)", () => {
+    const scoped = (value: string) => panelContext({ scopedVars: { queue: { text: value, value } } });
+    expect(configure(scoped('tenant:email'))).toEqual({
+      path: '/a/jobscope-jobs-app/settings?tab=jobs&queue=tenant%3Aemail',
+    });
+    expect(configure(scoped('   '))).toEqual({});
+    expect(configure(scoped('bad\u0007name'))).toEqual({});
+  });
 });

@@ -58,10 +58,12 @@ describe('api client', () => {
   it('posts a job and surfaces the ErrorBody message and issues on failure', async () => {
     const backend = new FakeBackend((call) =>
       call.method === 'POST' && (call.data as { queue: string }).queue === 'email'
-        ? { status: 201, data: { id: '42', queue: 'email', state: 'PENDING' } }
+        ? { status: 201, data: { source: 'bullmq', prefix: 'bull', queue: 'email', id: '42', state: 'PENDING' } }
         : { status: 404, data: { error: { code: 'not_found', message: 'unknown queue "nope"' } } }
     ).install();
     await expect(enqueueJob({ queue: 'email', name: 'send' })).resolves.toEqual({
+      source: 'bullmq',
+      prefix: 'bull',
       id: '42',
       queue: 'email',
       state: 'PENDING',
@@ -69,6 +71,21 @@ describe('api client', () => {
     expect(backend.calls[0]).toMatchObject({ url: '/api/plugin-proxy/jobscope-jobs-app/api/jobs', method: 'POST' });
     const e = await failure(enqueueJob({ queue: 'nope', name: 'send' }));
     expect(e).toMatchObject({ kind: 'rejected', status: 404, message: 'unknown queue "nope"' });
+  });
+
+  it('health goes through the one call path: same proxy URL, no toast, errors classified', async () => {
+    const backend = new FakeBackend(() => ({ status: 401, data: { error: { code: 'unauthorized', message: 'no' } } }));
+    backend.install();
+    const e = await failure(fetchHealth());
+    expect(e).toMatchObject({ kind: 'rejected', status: 401, message: 'no' });
+    expect(backend.calls[0]).toMatchObject({
+      url: '/api/plugin-proxy/jobscope-jobs-app/api/health',
+      showErrorAlert: false,
+    });
+    new FakeBackend(() => ({ status: 503, data: { error: { code: 'redis_unavailable', message: 'down' } } })).install();
+    expect(await failure(fetchHealth())).toMatchObject({ kind: 'redis', status: 503 });
+    new FakeBackend(() => ({ status: 200, data: { nope: true } })).install();
+    expect(await failure(fetchHealth())).toMatchObject({ kind: 'rejected', status: 200 });
   });
 
   it('treats a 503 health document as a result (fail), not as an error', async () => {

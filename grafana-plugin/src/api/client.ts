@@ -67,9 +67,12 @@ interface Call {
   method?: 'GET' | 'POST';
   params?: Record<string, string | number>;
   data?: unknown;
+  /** An error reply that is an answer for this route (e.g. the health route's 503 health document). */
+  acceptError?: (status: number, data: unknown) => boolean;
 }
 
-async function call<T>({ url, method = 'GET', params, data }: Call): Promise<{ data: T; status: number }> {
+/** The one way the plugin calls the service: through Grafana's proxy, no toasts, failures as ServiceError. */
+async function call<T>({ url, method = 'GET', params, data, acceptError }: Call): Promise<{ data: T; status: number }> {
   try {
     const res = await lastValueFrom(
       // showErrorAlert: a failed 2 s poll must not raise a Grafana toast; the page shows its own banner.
@@ -77,6 +80,9 @@ async function call<T>({ url, method = 'GET', params, data }: Call): Promise<{ d
     );
     return { data: res.data, status: res.status };
   } catch (e) {
+    if (isFetchError(e) && typeof e.status === 'number' && acceptError?.(e.status, e.data)) {
+      return { data: e.data as T, status: e.status };
+    }
     throw toServiceError(e);
   }
 }
@@ -119,7 +125,7 @@ export async function fetchStatus(filter: StatusFilter = {}): Promise<StatusResp
 }
 
 export async function enqueueJob(request: EnqueueRequest): Promise<EnqueueResponse> {
-  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.enqueue), method: 'POST', data: request });
+  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.jobs), method: 'POST', data: request });
   return parseOrThrow(EnqueueResponseSchema, data, 'enqueue');
 }
 
@@ -136,22 +142,12 @@ function looksLikeHealth(value: unknown): value is HealthResponse {
 
 /** The health route answers 503 with a health document when failing; that is a result, not an error. */
 export async function fetchHealth(): Promise<HealthResult> {
-  try {
-    const res = await lastValueFrom(
-      getBackendSrv().fetch<unknown>({
-        url: proxyUrl(API_PATHS.health),
-        showErrorAlert: false,
-        showSuccessAlert: false,
-      })
-    );
-    if (!looksLikeHealth(res.data)) {
-      throw new ServiceError('The health reply is not a health document', 'rejected', res.status);
-    }
-    return { httpStatus: res.status, health: res.data };
-  } catch (e) {
-    if (isFetchError(e) && e.status === 503 && looksLikeHealth(e.data)) {
-      return { httpStatus: 503, health: e.data };
-    }
-    throw toServiceError(e);
+  const { data, status } = await call<unknown>({
+    url: proxyUrl(API_PATHS.health),
+    acceptError: (code, body) => code === 503 && looksLikeHealth(body),
+  });
+  if (!looksLikeHealth(data)) {
+    throw new ServiceError('The health reply is not a health document', 'rejected', status);
   }
+  return { httpStatus: status, health: data };
 }

@@ -4,7 +4,7 @@ import {
   type PluginExtensionPanelContext,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-import { jobsTabUrl } from '@jobscope/contract';
+import { isQueueName, jobsTabUrl } from '@jobscope/contract';
 
 export const PANEL_MENU_LINK = {
   title: 'Show jobs in jobscope',
@@ -15,14 +15,13 @@ export const PANEL_MENU_LINK = {
 
 const QUEUE_MATCHER = /\bqueue\s*=\s*"([^"]+)"/g;
 
-/** A usable queue name: set, not an unresolved variable, and valid for BullMQ (no `:`). */
+/**
+ * A usable queue name: a valid name by the contract's one rule (`isQueueName`: not blank, no control characters; a
+ * source's own stricter rules stay in the source), not an unresolved `$variable` and not a multi-value `a,b`.
+ */
 function usable(value: unknown): value is string {
   return (
-    typeof value === 'string' &&
-    value.trim() !== '' &&
-    !value.includes('$') &&
-    !value.includes(':') &&
-    !value.includes(',')
+    isQueueName(value) && !value.includes('$') && !value.includes(',')
   );
 }
 

@@ -1,16 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
+import { focusManager } from '@tanstack/react-query';
+// Installs the document `visibilitychange` listener of the focus manager.
+import '../api/queryClient';
 
-function isVisible(): boolean {
-  return typeof document === 'undefined' || document.visibilityState !== 'hidden';
-}
+const subscribe = (onChange: () => void) => focusManager.subscribe(onChange);
+const isVisible = () => focusManager.isFocused();
 
-/** True while the browser tab is visible (`document.visibilityState`). */
+/** True while the browser tab is visible, as TanStack Query's focus manager sees it (`document.visibilityState`). */
 export function useDocumentVisible(): boolean {
-  const [visible, setVisible] = useState(isVisible);
-  useEffect(() => {
-    const onChange = () => setVisible(isVisible());
-    document.addEventListener('visibilitychange', onChange);
-    return () => document.removeEventListener('visibilitychange', onChange);
-  }, []);
-  return visible;
+  return useSyncExternalStore(subscribe, isVisible, () => true);
 }

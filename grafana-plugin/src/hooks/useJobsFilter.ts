@@ -6,7 +6,7 @@ import { isJobState, type JobState } from '@jobscope/contract';
 export interface JobsFilter {
   queue?: string;
   state?: JobState;
-  /** Job to highlight and scroll to. */
+  /** Job key (`jobKey`, source:prefix:queue:id) of the job to highlight, open and scroll to. */
   job?: string;
 }
 

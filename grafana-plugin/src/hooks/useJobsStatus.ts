@@ -1,96 +1,78 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { JobState, StatusResponse } from '@jobscope/contract';
-import { fetchStatus, ServiceError, toServiceError } from '../api/client';
-import { usePolling } from './usePolling';
+import type { ServiceError } from '../api/client';
+import { JOBS_LIMIT, statusQueryOptions } from '../api/statusQueries';
+import { useDocumentVisible } from './useDocumentVisible';
+import { useNow } from './useNow';
 
 export const JOBS_POLL_INTERVAL_MS = 2000;
-/** Jobs requested per poll: enough to find a job just enqueued, well under the service's maximum (200). */
-export const JOBS_LIMIT = 100;
+export { JOBS_LIMIT };
 
 export interface JobsStatusOptions {
   queue?: string;
   state?: JobState;
-  /** Poll only while the Jobs tab is shown. */
+  /** Fetch and poll only while the Jobs tab is shown. */
   enabled: boolean;
   paused: boolean;
 }
 
 export interface JobsStatus {
-  /** Last good reply, kept (and marked stale by the page) while later polls fail. */
+  /** Last good reply for this filter, kept (and marked stale by the page) while later polls fail. */
   data: StatusResponse | null;
   error: ServiceError | null;
-  /** Wall-clock time of the last successful reply. */
+  /** Wall-clock time of the last successful reply (or pushed snapshot). */
   updatedAt: number | null;
   loading: boolean;
   now: number;
   inFlight: boolean;
+  /** Fetches now; joins a request in flight instead of overlapping it. Never starts a second timer. */
   refresh: () => void;
 }
 
-interface FilterResult {
-  key: string;
-  data: StatusResponse | null;
-  error: ServiceError | null;
-  updatedAt: number | null;
-}
-
-/** Polls the service's status route every 2 s for the Jobs tab, filtered by queue/state. */
+/**
+ * The Jobs tab's status poll: one `useQuery` per filter (the filter is in the key, and no placeholder from another
+ * filter is shown), fetched at once on mount and on a filter change, then every 2 s by TanStack's refetch interval while
+ * enabled, not paused and the document is visible. A hidden document clears the interval (showing it again fetches at
+ * once); a request in flight is never overlapped (interval ticks and `refresh` join it); failures are not retried,
+ * the banner shows them and the next tick tries again.
+ */
 export function useJobsStatus({ queue, state, enabled, paused }: JobsStatusOptions): JobsStatus {
-  // Kept per filter: rows of another queue or state must never show under this filter, not even as stale.
-  const [result, setResult] = useState<FilterResult | null>(null);
-  const mounted = useRef(true);
-  const filterKey = `${queue ?? ''}|${state ?? ''}`;
-  const currentKey = useRef(filterKey);
-  useLayoutEffect(() => {
-    currentKey.current = filterKey;
-  }, [filterKey]);
+  const visible = useDocumentVisible();
+  const polling = enabled && visible && !paused;
+  const query = useQuery<StatusResponse, ServiceError>({
+    ...statusQueryOptions({ queue, state, limit: JOBS_LIMIT }),
+    enabled,
+    refetchInterval: polling ? JOBS_POLL_INTERVAL_MS : false,
+    refetchIntervalInBackground: false,
+    // Showing the browser tab again fetches at once, unless the user paused.
+    refetchOnWindowFocus: !paused,
+  });
 
+  const { refetch } = query;
+  const refresh = useCallback(() => {
+    void refetch({ cancelRefetch: false });
+  }, [refetch]);
+
+  // Resuming fetches at once rather than waiting for the next tick.
+  const wasPaused = useRef(paused);
   useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
-
-  const task = useCallback(async () => {
-    const key = `${queue ?? ''}|${state ?? ''}`;
-    try {
-      const reply = await fetchStatus({ queue, state, limit: JOBS_LIMIT });
-      // A reply for a filter the user has since changed is dropped; the new filter's request follows.
-      if (!mounted.current || currentKey.current !== key) {
-        return;
-      }
-      setResult({ key, data: reply, error: null, updatedAt: Date.now() });
-    } catch (e) {
-      if (mounted.current && currentKey.current === key) {
-        const error = toServiceError(e);
-        setResult((prev) =>
-          prev?.key === key ? { ...prev, error } : { key, data: null, error, updatedAt: null }
-        );
-      }
-    }
-  }, [queue, state]);
-
-  const polling = usePolling(task, { intervalMs: JOBS_POLL_INTERVAL_MS, enabled, paused });
-
-  // A new filter is fetched at once (not on the next tick); the first render's fetch is the poller's own.
-  const firstKey = useRef(filterKey);
-  const { refresh } = polling;
-  useEffect(() => {
-    if (filterKey !== firstKey.current) {
-      firstKey.current = filterKey;
+    const resumed = wasPaused.current && !paused;
+    wasPaused.current = paused;
+    if (resumed && enabled && visible) {
       refresh();
     }
-  }, [filterKey, refresh]);
+  }, [paused, enabled, visible, refresh]);
 
-  const current = result?.key === filterKey ? result : null;
+  const now = useNow(enabled && visible);
+  const data = query.data ?? null;
   return {
-    data: current?.data ?? null,
-    error: current?.error ?? null,
-    updatedAt: current?.updatedAt ?? null,
-    loading: current === null,
-    now: polling.now,
-    inFlight: polling.inFlight,
+    data,
+    error: query.error ?? null,
+    updatedAt: data === null ? null : query.dataUpdatedAt,
+    loading: query.isPending,
+    now: Math.max(now, data === null ? 0 : query.dataUpdatedAt),
+    inFlight: query.isFetching,
     refresh,
   };
 }

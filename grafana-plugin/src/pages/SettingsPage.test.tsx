@@ -142,6 +142,8 @@ describe('SettingsPage polling across tab switches', () => {
     // Ended on Queues (i = 49): Jobs' timer is gone. Jobs fetched once per entry, Queues/General once per visit.
     expect(selectedTab()).toBe(last);
     expect(intervals.live()).toBe(0);
+    // Never two poll timers at once, even for a moment during a switch.
+    expect(intervals.maxLive()).toBe(1);
     const afterSwitches = statusCalls();
     expect(afterSwitches - initial).toBe(jobsEntries + otherEntries);
 

@@ -6,6 +6,7 @@ export function makeJob(overrides: Partial<JobSummary> = {}): JobSummary {
   return {
     id: '1',
     queue: 'email',
+    prefix: 'bull',
     source: 'bullmq',
     name: 'send-welcome',
     state: 'SUCCESS',

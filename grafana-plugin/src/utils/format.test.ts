@@ -1,4 +1,5 @@
-import { formatDuration, formatRelative } from './format';
+import { config } from '@grafana/runtime';
+import { formatAbsolute, formatDuration, formatTimeAgo, userTimeZone } from './format';
 
 describe('formatDuration', () => {
   it.each([
@@ -10,15 +11,41 @@ describe('formatDuration', () => {
   ])('%p -> %p', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });
 
-describe('formatRelative', () => {
-  const now = 1_700_000_000_000;
+describe('dates through Grafana', () => {
+  const T = Date.UTC(2026, 10, 29, 12, 0, 0);
+  const original = config.bootData.user.timezone;
+  afterEach(() => {
+    config.bootData.user.timezone = original;
+    jest.useRealTimers();
+  });
+
+  it('formats absolute times in Grafana format and the user time zone', () => {
+    config.bootData.user.timezone = 'utc';
+    expect(formatAbsolute(T)).toBe('2026-11-29 12:00:00');
+    config.bootData.user.timezone = 'Europe/Berlin';
+    expect(userTimeZone()).toBe('Europe/Berlin');
+    expect(formatAbsolute(T)).toBe('2026-11-29 13:00:00');
+    expect(formatAbsolute(null)).toBe('');
+  });
+
+  it('without a user preference uses Grafana’s resolved time zone', () => {
+    config.bootData.user.timezone = '';
+    expect(userTimeZone()).toBeTruthy();
+    expect(formatAbsolute(T)).toBe('2026-11-29 12:00:00'); // jest runs in UTC
+  });
+
   it.each([
-    [null, '—'],
-    [now - 200, 'just now'],
-    [now - 12_000, '12 s ago'],
-    [now - 180_000, '3 min ago'],
-    [now - 2 * 3600_000, '2 h ago'],
-    [now - 4 * 86400_000, '4 d ago'],
-    [now + 12_000, 'in 12 s'],
-  ])('%p -> %p', (then, text) => expect(formatRelative(then, now)).toBe(text));
+    [-200, 'a few seconds ago'],
+    [-180_000, '3 minutes ago'],
+    [-2 * 3600_000, '2 hours ago'],
+    [-4 * 86400_000, '4 days ago'],
+    [3 * 3600_000, 'in 3 hours'],
+  ])('relative time %p ms from now -> %p', (offset, text) => {
+    jest.useFakeTimers({ now: T });
+    expect(formatTimeAgo(T + offset)).toBe(text);
+  });
+
+  it('shows a dash for a missing time', () => {
+    expect(formatTimeAgo(null)).toBe('—');
+  });
 });

@@ -1,3 +1,7 @@
+import { dateTimeFormat, dateTimeFormatTimeAgo, getTimeZone } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
+import { config } from '@grafana/runtime';
+
 /** "850 ms", "12.3 s", "4 m 05 s", "2 h 03 m". */
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms) || ms < 0) {
@@ -17,34 +21,26 @@ export function formatDuration(ms: number | null): string {
   return h > 0 ? `${h} h ${pad(m)} m` : `${m} m ${pad(s)} s`;
 }
 
-/** "just now", "12 s ago", "3 min ago", "2 h ago", "4 d ago" for a past time; "in 12 s" for a future one. */
-export function formatRelative(thenMs: number | null, nowMs: number): string {
-  if (thenMs === null) {
-    return '—';
-  }
-  const diff = nowMs - thenMs;
-  const future = diff < 0;
-  const s = Math.abs(diff) / 1000;
-  let text: string;
-  if (s < 1) {
-    return 'just now';
-  } else if (s < 60) {
-    text = `${Math.floor(s)} s`;
-  } else if (s < 3600) {
-    text = `${Math.floor(s / 60)} min`;
-  } else if (s < 86400) {
-    text = `${Math.floor(s / 3600)} h`;
-  } else {
-    text = `${Math.floor(s / 86400)} d`;
-  }
-  return future ? `in ${text}` : `${text} ago`;
+/**
+ * The signed-in user's time zone as Grafana resolves it: the user's preference from boot data, else Grafana's default
+ * resolver (org / browser).
+ */
+export function userTimeZone(): TimeZone {
+  return config.bootData?.user?.timezone || getTimeZone();
 }
 
-/** Absolute time for tooltips, in the browser's zone. */
-export function formatAbsolute(iso: string | null): string {
-  if (!iso) {
+/** "a few seconds ago", "3 minutes ago", "in 2 hours": Grafana's relative time (moment's `fromNow`). */
+export function formatTimeAgo(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) {
+    return '—';
+  }
+  return dateTimeFormatTimeAgo(ms, { timeZone: userTimeZone() });
+}
+
+/** Absolute time in Grafana's date format and the user's time zone, e.g. "2026-11-29 12:00:00". */
+export function formatAbsolute(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) {
     return '';
   }
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return dateTimeFormat(ms, { timeZone: userTimeZone() });
 }

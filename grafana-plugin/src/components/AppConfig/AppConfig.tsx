@@ -1,14 +1,37 @@
 import React, { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { css } from '@emotion/css';
 import type { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack, useStyles2 } from '@grafana/ui';
-import { fetchHealth, toServiceError } from '../../api/client';
+import { fetchHealth, toServiceError, type HealthResult, type ServiceError } from '../../api/client';
+import { QueryProvider } from '../../api/QueryProvider';
 import { savePluginSettings, type SettingsUpdate } from '../../api/pluginSettings';
 import type { JobscopeSettings } from '../../types';
+import { TEST_IDS } from '../testIds';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<JobscopeSettings>> {}
 
 type TestResult = { ok: boolean; title: string; detail?: string } | null;
+
+function describeTest(result: HealthResult | undefined, error: ServiceError | null): TestResult {
+  if (result) {
+    const { health, httpStatus } = result;
+    return {
+      ok: health.status !== 'fail',
+      title: `Service reachable: health ${health.status} (HTTP ${httpStatus})`,
+      detail: [health.version && `version ${health.version}`, health.output].filter(Boolean).join(' — ') || undefined,
+    };
+  }
+  if (error) {
+    const hint = error.status === 401 || error.status === 403 ? ' Check the API token.' : '';
+    return {
+      ok: false,
+      title: error.kind === 'unreachable' ? 'Service unreachable' : 'Service error',
+      detail: error.message + hint,
+    };
+  }
+  return null;
+}
 
 export function buildSettingsUpdate(
   meta: Pick<PluginMeta<JobscopeSettings>, 'enabled' | 'pinned'>,
@@ -24,7 +47,7 @@ export function buildSettingsUpdate(
 }
 
 /** Service URL and API token; the token goes to Grafana's secure store and is added server-side by the proxy route. */
-const AppConfig = ({ plugin }: AppConfigProps) => {
+const AppConfigForm = ({ plugin }: AppConfigProps) => {
   const styles = useStyles2(getStyles);
   const { jsonData, secureJsonFields } = plugin.meta;
   const [serviceUrl, setServiceUrl] = useState(jsonData?.serviceUrl ?? '');
@@ -33,8 +56,10 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
   const [tokenChanged, setTokenChanged] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
-  const [testing, setTesting] = useState(false);
-  const [testResult, setTestResult] = useState<TestResult>(null);
+  // Test connection is a one-shot call on demand; each click replaces the previous answer.
+  const test = useMutation<HealthResult, ServiceError>({ mutationFn: fetchHealth });
+  const testing = test.isPending;
+  const testResult = describeTest(test.data, test.error);
 
   const urlInvalid = serviceUrl.trim() !== '' && !/^https?:\/\/[^\s]+$/i.test(serviceUrl.trim());
 
@@ -51,29 +76,6 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     } catch (e) {
       setSaveError(toServiceError(e).message);
       setSaving(false);
-    }
-  };
-
-  const testConnection = async () => {
-    setTesting(true);
-    setTestResult(null);
-    try {
-      const { health, httpStatus } = await fetchHealth();
-      setTestResult({
-        ok: health.status !== 'fail',
-        title: `Service reachable: health ${health.status} (HTTP ${httpStatus})`,
-        detail: [health.version && `version ${health.version}`, health.output].filter(Boolean).join(' — ') || undefined,
-      });
-    } catch (e) {
-      const err = toServiceError(e);
-      const hint = err.status === 401 || err.status === 403 ? ' Check the API token.' : '';
-      setTestResult({
-        ok: false,
-        title: err.kind === 'unreachable' ? 'Service unreachable' : 'Service error',
-        detail: err.message + hint,
-      });
-    } finally {
-      setTesting(false);
     }
   };
 
@@ -126,7 +128,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
           <Button type="submit" disabled={saving || urlInvalid || serviceUrl.trim() === ''}>
             Save settings
           </Button>
-          <Button type="button" variant="secondary" onClick={() => void testConnection()} disabled={testing}>
+          <Button type="button" variant="secondary" onClick={() => test.mutate()} disabled={testing}>
             Test connection
           </Button>
         </Stack>
@@ -134,7 +136,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
           Test connection uses the saved settings (through Grafana&apos;s proxy): save first.
         </p>
         {testResult && (
-          <div data-testid="config-test-result">
+          <div data-testid={TEST_IDS.configTestResult}>
             <Alert severity={testResult.ok ? 'success' : 'error'} title={testResult.title}>
               {testResult.detail}
             </Alert>
@@ -144,6 +146,13 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     </form>
   );
 };
+
+/** The config page has its own QueryClient: it is not under the app root. */
+const AppConfig = (props: AppConfigProps) => (
+  <QueryProvider>
+    <AppConfigForm {...props} />
+  </QueryProvider>
+);
 
 export default AppConfig;
 

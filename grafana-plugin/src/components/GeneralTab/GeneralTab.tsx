@@ -3,9 +3,8 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { PLUGIN_ID } from '@jobscope/contract';
-import { fetchHealth } from '../../api/client';
-import { useStatusSnapshot } from '../../hooks/useStatusSnapshot';
-import { useServiceCall } from '../../hooks/useServiceCall';
+import { useHealth, useStatusSnapshot } from '../../hooks/useStatusSnapshot';
+import { TEST_IDS } from '../testIds';
 
 export const CONFIG_PAGE_URL = `/plugins/${PLUGIN_ID}`;
 
@@ -19,16 +18,13 @@ const HEALTH_BADGE = { pass: 'green', warn: 'orange', fail: 'red' } as const;
 export function GeneralTab({ serviceUrl }: Props) {
   const styles = useStyles2(getStyles);
   const status = useStatusSnapshot();
-  const health = useServiceCall(fetchHealth);
+  const health = useHealth();
   const bullmqVersions = [
     ...new Set((status.data?.queues ?? []).map((q) => q.version).filter((v): v is string => !!v)),
   ];
 
   const reachability = health.data ? (
-    <Badge
-      color={HEALTH_BADGE[health.data.health.status]}
-      text={`reachable, health ${health.data.health.status}`}
-    />
+    <Badge color={HEALTH_BADGE[health.data.health.status]} text={`reachable, health ${health.data.health.status}`} />
   ) : health.error ? (
     <Badge
       color="red"
@@ -42,13 +38,13 @@ export function GeneralTab({ serviceUrl }: Props) {
   const redis = status.data?.redis;
   return (
     <div>
-      <dl className={styles.grid} data-testid="general-info">
+      <dl className={styles.grid} data-testid={TEST_IDS.generalInfo}>
         <dt>Service URL</dt>
         <dd>{serviceUrl ? <code>{serviceUrl}</code> : <span className={styles.muted}>not configured</span>}</dd>
         <dt>Reachability</dt>
-        <dd data-testid="general-reachability">{reachability}</dd>
+        <dd data-testid={TEST_IDS.generalReachability}>{reachability}</dd>
         <dt>Redis</dt>
-        <dd data-testid="general-redis">
+        <dd data-testid={TEST_IDS.generalRedis}>
           {!redis ? (
             <span className={styles.muted}>{status.error ? status.error.message : '—'}</span>
           ) : redis.ok ? (

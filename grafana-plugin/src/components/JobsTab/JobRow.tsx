@@ -2,8 +2,10 @@ import React, { useEffect, useRef } from 'react';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Icon, useStyles2 } from '@grafana/ui';
-import type { JobSummary } from '@jobscope/contract';
-import { formatDuration } from '../../utils/format';
+import { jobKey, type JobSummary } from '@jobscope/contract';
+import { formatAbsolute, formatDuration } from '../../utils/format';
+import { getTableStyles } from '../tableStyles';
+import { TEST_IDS } from '../testIds';
 import { ProgressBar } from './ProgressBar';
 import { StateBadge } from './StateBadge';
 import { TimeCell } from './TimeCell';
@@ -25,17 +27,19 @@ export const JOB_COLUMNS = [
 
 interface Props {
   job: JobSummary;
-  now: number;
+  /** Show the queue's prefix (and source) next to its name: another queue of the same name is listed. */
+  showPrefix: boolean;
   expanded: boolean;
   highlighted: boolean;
   onToggle: () => void;
 }
 
-export function JobRow({ job, now, expanded, highlighted, onToggle }: Props) {
+export function JobRow({ job, showPrefix, expanded, highlighted, onToggle }: Props) {
   const styles = useStyles2(getStyles);
+  const table = useStyles2(getTableStyles);
   const rowRef = useRef<HTMLTableRowElement>(null);
 
-  // Scroll a highlighted job (from `&job=<id>`) into view once, when it first appears.
+  // Scroll a highlighted job (from `&job=<job key>`) into view once, when it first appears.
   useEffect(() => {
     if (highlighted) {
       rowRef.current?.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
@@ -46,9 +50,12 @@ export function JobRow({ job, now, expanded, highlighted, onToggle }: Props) {
     <>
       <tr
         ref={rowRef}
-        data-testid="job-row"
+        data-testid={TEST_IDS.jobRow}
+        data-job-key={jobKey(job)}
         data-job-id={job.id}
         data-queue={job.queue}
+        data-prefix={job.prefix}
+        data-source={job.source}
         data-state={job.state}
         data-highlighted={highlighted ? 'true' : undefined}
         aria-expanded={expanded}
@@ -65,27 +72,34 @@ export function JobRow({ job, now, expanded, highlighted, onToggle }: Props) {
         <td className={styles.chevron}>
           <Icon name={expanded ? 'angle-down' : 'angle-right'} />
         </td>
-        <td>
+        <td title={`${job.source} state: ${job.nativeState}`}>
           <StateBadge state={job.state} />
         </td>
         <td className={styles.name}>{job.name}</td>
-        <td>{job.queue}</td>
-        <td className={styles.mono}>{job.id}</td>
         <td>
-          <TimeCell iso={job.createdAt} ms={job.createdAtMs} now={now} />
+          {job.queue}
+          {showPrefix && (
+            <span className={cx(table.muted, styles.prefix)} data-testid={TEST_IDS.jobQueuePrefix}>
+              {job.source === 'bullmq' ? job.prefix : `${job.source} · ${job.prefix}`}
+            </span>
+          )}
+        </td>
+        <td className={table.mono}>{job.id}</td>
+        <td>
+          <TimeCell iso={job.createdAt} ms={job.createdAtMs} />
         </td>
         <td>
-          <TimeCell iso={job.startedAt} ms={job.startedAtMs} now={now} />
+          <TimeCell iso={job.startedAt} ms={job.startedAtMs} />
         </td>
         <td>
-          <TimeCell iso={job.finishedAt} ms={job.finishedAtMs} now={now} />
+          <TimeCell iso={job.finishedAt} ms={job.finishedAtMs} />
         </td>
         <td>{formatDuration(job.durationMs)}</td>
         <td>
           <ProgressBar progress={job.progress} />
         </td>
         <td>{job.attemptsMade}</td>
-        <td className={styles.mono}>{job.worker ?? '—'}</td>
+        <td className={table.mono}>{job.worker ?? '—'}</td>
       </tr>
       {expanded && (
         <tr className={styles.detailsRow}>
@@ -107,7 +121,7 @@ function JobDetails({ job }: { job: JobSummary }) {
   ];
   const shown = blocks.filter(([, text]) => text);
   return (
-    <div data-testid="job-details" className={styles.details}>
+    <div data-testid={TEST_IDS.jobDetails} className={styles.details}>
       {shown.length === 0 && <span className={styles.muted}>No result or error recorded for this job yet.</span>}
       {shown.map(([label, text]) => (
         <div key={label}>
@@ -115,9 +129,12 @@ function JobDetails({ job }: { job: JobSummary }) {
           <pre className={styles.pre}>{text}</pre>
         </div>
       ))}
-      {job.state === 'DELAYED' && job.dueAt && (
-        <div className={styles.muted}>Due at {new Date(job.dueAt).toLocaleString()}</div>
+      {job.state === 'DELAYED' && job.dueAtMs !== null && (
+        <div className={styles.muted}>Due at {formatAbsolute(job.dueAtMs)}</div>
       )}
+      <div className={styles.muted}>
+        {job.source} state <code>{job.nativeState}</code>, queue {job.queue} under prefix {job.prefix}
+      </div>
     </div>
   );
 }
@@ -134,7 +151,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   chevron: css({ width: theme.spacing(3), color: theme.colors.text.secondary }),
   name: css({ fontWeight: theme.typography.fontWeightMedium }),
-  mono: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
+  prefix: css({ marginLeft: theme.spacing(1) }),
   detailsRow: css({ background: theme.colors.background.secondary }),
   details: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), padding: theme.spacing(1, 2) }),
   label: css({

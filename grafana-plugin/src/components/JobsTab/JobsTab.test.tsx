@@ -2,15 +2,19 @@ import React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import { FakeBackend, type FakeReply } from '../../test/fakeBackend';
-import { makeJob, makeStatus } from '../../test/fixtures';
+import { JOBS_LIMIT, setStatusSnapshot } from '../../api/statusQueries';
+import { makeJob, makeQueue, makeStatus } from '../../test/fixtures';
 import { trackIntervals } from '../../test/intervals';
-import { currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
+import { createTestQueryClient, currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
 import { JobsTab } from './JobsTab';
 
 const PAGE = '/a/jobscope-jobs-app/settings';
 
+/** Lets replies and TanStack's notifications land (microtasks and zero-delay timers), without moving the clock. */
 async function settle() {
-  await act(async () => {});
+  await act(async () => {
+    await jest.advanceTimersByTimeAsync(0);
+  });
 }
 
 async function tick(ms: number) {
@@ -87,11 +91,13 @@ describe('JobsTab', () => {
     expect(screen.getByTestId('job-details')).toHaveTextContent('{"sent":true}');
   });
 
-  it('passes queue and state from the URL to the service, and highlights &job=', async () => {
-    await renderJobs('&queue=email&state=FAILURE&job=3');
+  it('passes queue and state from the URL to the service, and highlights and opens &job=<job key>', async () => {
+    await renderJobs('&queue=email&state=FAILURE&job=bullmq:bull:email:3');
     expect(statusCalls()[0].params).toEqual({ limit: 100, queue: 'email', state: 'FAILURE' });
     const highlighted = screen.getAllByTestId('job-row').filter((r) => r.dataset.highlighted === 'true');
     expect(highlighted.map((r) => r.dataset.jobId)).toEqual(['3']);
+    expect(screen.getByTestId('job-details')).toHaveTextContent('at work (worker.js:10:5)');
+    expect(screen.queryByTestId('jobs-job-notice')).toBeNull();
   });
 
   it('refetches at once when the URL filter changes', async () => {
@@ -124,9 +130,10 @@ describe('JobsTab', () => {
     await settle();
     expect(statusCalls()).toHaveLength(2);
     expect(intervals.live()).toBe(1);
-    expect(intervals.created()).toBe(1);
+    expect(intervals.maxLive()).toBe(1);
     await tick(2000);
     expect(statusCalls()).toHaveLength(3);
+    expect(intervals.maxLive()).toBe(1);
   });
 
   it('Pause stops polling, Resume fetches and restarts it', async () => {
@@ -230,9 +237,102 @@ describe('JobsTab', () => {
 
   it('keeps the job filter in the URL when a job is missing from the list', async () => {
     reply = { status: 200, data: makeStatus({ jobs: [makeJob({ id: '1' })] }) };
-    await renderJobs('&job=99');
-    expect(screen.getByText('Job 99 is not in the current list')).toBeInTheDocument();
-    expect(currentSearch().get('job')).toBe('99');
+    await renderJobs('&job=bullmq:bull:email:99');
+    expect(screen.getByText('Job 99 of queue email is not in the current list')).toBeInTheDocument();
+    expect(currentSearch().get('job')).toBe('bullmq:bull:email:99');
+  });
+
+  it.each([
+    ['an old-style bare id', '3'],
+    ['a key with a part missing', 'bullmq:bull:3'],
+    ['broken percent-encoding', 'bullmq:bull:email:%E0%A4%A'],
+  ])('&job= with %s highlights nothing and says why, without crashing', async (_what, value) => {
+    await renderJobs(`&job=${encodeURIComponent(value)}`);
+    expect(screen.getAllByTestId('job-row')).toHaveLength(3);
+    expect(screen.getAllByTestId('job-row').filter((r) => r.dataset.highlighted === 'true')).toHaveLength(0);
+    expect(screen.getByTestId('jobs-job-notice')).toHaveTextContent('is not a job key');
+    expect(currentSearch().get('job')).toBe(value);
+  });
+
+  it('two jobs with one id in two prefixes are two rows with their own keys; &job= highlights only its own', async () => {
+    const errors = jest.spyOn(console, 'error');
+    reply = {
+      status: 200,
+      data: makeStatus({
+        jobs: [makeJob({ id: '5', prefix: 'bull' }), makeJob({ id: '5', prefix: 'other', name: 'other-send' })],
+        queues: [makeQueue(), makeQueue({ prefix: 'other' })],
+      }),
+    };
+    await renderJobs('&job=bullmq:other:email:5');
+    const rows = screen.getAllByTestId('job-row');
+    expect(rows.map((r) => r.dataset.jobKey)).toEqual(['bullmq:bull:email:5', 'bullmq:other:email:5']);
+    expect(rows.map((r) => r.dataset.highlighted ?? null)).toEqual([null, 'true']);
+    // The shared queue name shows each row's prefix.
+    expect(rows.map((r) => within(r).getByTestId('job-queue-prefix').textContent)).toEqual(['bull', 'other']);
+    // Expanding one opens only that one.
+    fireEvent.click(rows[0]);
+    expect(screen.getAllByTestId('job-details')).toHaveLength(2);
+    fireEvent.click(rows[1]);
+    expect(screen.getAllByTestId('job-details')).toHaveLength(1);
+    expect(errors.mock.calls.flat().join(' ')).not.toMatch(/same key/);
+    errors.mockRestore();
+  });
+
+  it('shows no prefix beside a queue name only one prefix uses', async () => {
+    await renderJobs();
+    expect(screen.queryAllByTestId('job-queue-prefix')).toHaveLength(0);
+  });
+
+  it('renders a job of a non-BullMQ source with its own native state', async () => {
+    reply = {
+      status: 200,
+      data: makeStatus({
+        jobs: [
+          makeJob({
+            id: 'm-1',
+            source: 'memory',
+            prefix: 'mem',
+            queue: 'email',
+            state: 'PENDING',
+            nativeState: 'queued',
+          }),
+        ],
+        queues: [makeQueue(), makeQueue({ source: 'memory', prefix: 'mem', nativeCounts: { queued: 1 } })],
+      }),
+    };
+    await renderJobs('&job=memory:mem:email:m-1');
+    const [row] = screen.getAllByTestId('job-row');
+    expect(row.dataset).toMatchObject({ jobKey: 'memory:mem:email:m-1', source: 'memory', state: 'PENDING' });
+    expect(row.dataset.highlighted).toBe('true');
+    expect(within(row).getByTestId('job-queue-prefix')).toHaveTextContent('memory · mem');
+    expect(within(row).getByText('PENDING').closest('td')).toHaveAttribute('title', 'memory state: queued');
+    expect(screen.getByTestId('job-details')).toHaveTextContent('memory state queued');
+  });
+
+  it('a snapshot written into the cache (setStatusSnapshot, as a push stream would) shows at once', async () => {
+    const client = createTestQueryClient();
+    act(() => locationService.push(`${PAGE}?tab=jobs&queue=email`));
+    render(
+      <TestRouter queryClient={client}>
+        <JobsTab />
+      </TestRouter>
+    );
+    await settle();
+    expect(screen.getAllByTestId('job-row')).toHaveLength(3);
+    await act(async () =>
+      setStatusSnapshot(
+        client,
+        { queue: 'email', limit: JOBS_LIMIT },
+        makeStatus({ jobs: [makeJob({ id: 'pushed' })] })
+      )
+    );
+    await settle();
+    expect(screen.getAllByTestId('job-row').map((r) => r.dataset.jobId)).toEqual(['pushed']);
+    expect(statusCalls()).toHaveLength(1);
+    // Another filter's entry does not leak into this one.
+    await act(async () => setStatusSnapshot(client, { queue: 'reports', limit: JOBS_LIMIT }, makeStatus({ jobs: [] })));
+    await settle();
+    expect(screen.getAllByTestId('job-row').map((r) => r.dataset.jobId)).toEqual(['pushed']);
   });
   it('a slow request is not overlapped by later ticks', async () => {
     reply = 'hang';
@@ -243,8 +343,12 @@ describe('JobsTab', () => {
     await settle();
     expect(screen.getAllByTestId('job-row')).toHaveLength(3);
     reply = { status: 200, data: makeStatus() };
-    await tick(1000);
+    // The interval restarts from the slow reply: the next poll is a full period after it, not a burst.
+    await tick(1999);
+    expect(statusCalls()).toHaveLength(1);
+    await tick(1);
     expect(statusCalls()).toHaveLength(2);
+    expect(intervals.maxLive()).toBe(1);
   });
 
   it('choosing a state in the filter puts it in the URL and refetches with it', async () => {

@@ -2,9 +2,12 @@ import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, EmptyState, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { parseJobKey, sameJob } from '@jobscope/contract';
 import { useJobsFilter } from '../../hooks/useJobsFilter';
 import { useJobsStatus } from '../../hooks/useJobsStatus';
+import { ambiguousQueueNames, queueNames } from '../../utils/queues';
 import { canRunJobs } from '../../utils/roles';
+import { TEST_IDS } from '../testIds';
 import { RunJobModal } from '../RunJobModal/RunJobModal';
 import { JobsTable } from './JobsTable';
 import { JobsToolbar } from './JobsToolbar';
@@ -21,9 +24,17 @@ export function JobsTab() {
 
   const outage = describeOutage(data, error);
   const stale = data !== null && outage !== null;
-  const queues = useMemo(() => (data?.queues ?? []).map((q) => q.name).sort(), [data]);
+  const queues = useMemo(() => queueNames(data?.queues ?? []), [data]);
+  const ambiguous = useMemo(
+    () => ambiguousQueueNames([...(data?.queues ?? []), ...(data?.jobs ?? []).map((j) => ({ ...j, name: j.queue }))]),
+    [data]
+  );
   const updatedText = updatedAt === null ? null : `updated ${Math.max(0, Math.floor((now - updatedAt) / 1000))} s ago`;
-  const highlightedMissing = filter.job !== undefined && data !== null && !data.jobs.some((j) => j.id === filter.job);
+  // `&job=` is a job key. Anything else (an old bare id, a broken link) matches no row: an id alone is unique per
+  // queue only, so guessing could highlight another queue's job.
+  const jobParam = filter.job === undefined ? null : parseJobKey(filter.job);
+  const target = jobParam?.ok ? jobParam.ref : null;
+  const targetMissing = target !== null && data !== null && !data.jobs.some((j) => sameJob(j, target));
 
   return (
     <div>
@@ -42,25 +53,35 @@ export function JobsTab() {
       />
       <StatusBanner outage={outage} />
       {status.loading && data === null && !error && <LoadingPlaceholder text="Loading jobs…" />}
-      {highlightedMissing && (
-        <Alert severity="info" title={`Job ${filter.job} is not in the current list`}>
-          It may have been removed, or it is beyond the newest jobs shown for this filter.
-        </Alert>
+      {targetMissing && (
+        <div data-testid={TEST_IDS.jobsJobNotice}>
+          <Alert severity="info" title={`Job ${target.id} of queue ${target.queue} is not in the current list`}>
+            It may have been removed, or it is beyond the newest jobs shown for this filter ({target.source}, prefix{' '}
+            {target.prefix}).
+          </Alert>
+        </div>
+      )}
+      {jobParam !== null && !jobParam.ok && (
+        <div data-testid={TEST_IDS.jobsJobNotice}>
+          <Alert severity="info" title="The job in this link cannot be found">
+            {`"${filter.job}" is not a job key (source:prefix:queue:id): ${jobParam.error}.`}
+          </Alert>
+        </div>
       )}
       {data !== null && data.jobs.length === 0 && (
-        <div data-testid="jobs-empty" className={styles.empty}>
+        <div data-testid={TEST_IDS.jobsEmpty} className={styles.empty}>
           <EmptyState
             variant="not-found"
             message={filter.queue || filter.state ? 'No jobs match this filter' : 'No jobs yet'}
           >
             {filter.queue || filter.state
               ? 'Clear the queue or state filter to see all jobs.'
-              : 'Jobs appear here as soon as a producer adds them to a BullMQ queue.'}
+              : 'Jobs appear here as soon as a producer adds them to a queue.'}
           </EmptyState>
         </div>
       )}
       {data !== null && data.jobs.length > 0 && (
-        <JobsTable jobs={data.jobs} now={now} highlightedId={filter.job} stale={stale} />
+        <JobsTable jobs={data.jobs} highlighted={target} ambiguousQueues={ambiguous} stale={stale} />
       )}
       {runOpen && <RunJobModal queues={queues} defaultQueue={filter.queue} onDismiss={() => setRunOpen(false)} />}
     </div>

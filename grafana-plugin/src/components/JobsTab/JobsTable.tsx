@@ -1,23 +1,30 @@
 import React, { useCallback, useState } from 'react';
 import { css, cx } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
-import type { JobSummary } from '@jobscope/contract';
+import { jobKey, sameJob, type JobRef, type JobSummary } from '@jobscope/contract';
+import { getTableStyles } from '../tableStyles';
 import { JOB_COLUMNS, JobRow } from './JobRow';
 
 interface Props {
   jobs: JobSummary[];
-  now: number;
-  highlightedId?: string;
+  /** The job to highlight and open (from `&job=<job key>`). */
+  highlighted: JobRef | null;
+  /** Queue names listed under more than one prefix or source: their rows show the prefix. */
+  ambiguousQueues: ReadonlySet<string>;
   stale: boolean;
 }
 
-/** Jobs as the service sorted them (RUNNING first, SUCCESS last); a click expands a row to its result or traceback. */
-export function JobsTable({ jobs, now, highlightedId, stale }: Props) {
-  const styles = useStyles2(getStyles);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+/**
+ * Jobs as the service sorted them (RUNNING first, SUCCESS last), keyed by job key (source, prefix, queue, id): ids are
+ * unique per queue only, and two queues of one name under two prefixes are different queues. A click expands a row to
+ * its result or traceback; the highlighted job starts expanded.
+ */
+export function JobsTable({ jobs, highlighted: target, ambiguousQueues, stale }: Props) {
+  const styles = useStyles2(getTableStyles);
+  // Rows whose open state the user flipped; the highlighted row is open unless flipped.
+  const [toggled, setToggled] = useState<ReadonlySet<string>>(new Set());
   const toggle = useCallback((key: string) => {
-    setExpanded((prev) => {
+    setToggled((prev) => {
       const next = new Set(prev);
       if (next.has(key)) {
         next.delete(key);
@@ -30,7 +37,7 @@ export function JobsTable({ jobs, now, highlightedId, stale }: Props) {
 
   return (
     <div className={styles.scroll}>
-      <table className={cx(styles.table, stale && styles.stale)}>
+      <table className={cx(styles.table, stale && staleStyle)}>
         <thead>
           <tr>
             {JOB_COLUMNS.map((c, i) => (
@@ -42,15 +49,15 @@ export function JobsTable({ jobs, now, highlightedId, stale }: Props) {
         </thead>
         <tbody>
           {jobs.map((job) => {
-            // Ids are unique per queue only.
-            const key = `${job.queue}\u0000${job.id}`;
+            const key = jobKey(job);
+            const highlighted = target !== null && sameJob(job, target);
             return (
               <JobRow
                 key={key}
                 job={job}
-                now={now}
-                expanded={expanded.has(key)}
-                highlighted={highlightedId !== undefined && job.id === highlightedId}
+                showPrefix={ambiguousQueues.has(job.queue)}
+                expanded={highlighted !== toggled.has(key)}
+                highlighted={highlighted}
                 onToggle={() => toggle(key)}
               />
             );
@@ -61,24 +68,4 @@ export function JobsTable({ jobs, now, highlightedId, stale }: Props) {
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  scroll: css({ overflowX: 'auto' }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    fontSize: theme.typography.body.fontSize,
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-      verticalAlign: 'middle',
-      whiteSpace: 'nowrap',
-    },
-    th: {
-      color: theme.colors.text.secondary,
-      fontWeight: theme.typography.fontWeightMedium,
-      background: theme.colors.background.secondary,
-    },
-  }),
-  stale: css({ opacity: 0.6 }),
-});
+const staleStyle = css({ opacity: 0.6 });

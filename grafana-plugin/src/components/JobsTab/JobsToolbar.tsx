@@ -4,6 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Combobox, type ComboboxOption, useStyles2 } from '@grafana/ui';
 import { JOB_STATES } from '@jobscope/contract';
 import type { JobsFilter } from '../../hooks/useJobsFilter';
+import { TEST_IDS } from '../testIds';
 
 interface Props {
   filter: JobsFilter;
@@ -66,12 +67,16 @@ export function JobsToolbar(props: Props) {
       />
       <div className={styles.spacer} />
       {updatedText && (
-        <span className={styles.updated} data-testid="jobs-updated">
+        <span className={styles.updated} data-testid={TEST_IDS.jobsUpdated}>
           {updatedText}
         </span>
       )}
       {stale && (
-        <span className={styles.stale} data-testid="jobs-stale" title="The data shown is from the last successful poll">
+        <span
+          className={styles.stale}
+          data-testid={TEST_IDS.jobsStale}
+          title="The data shown is from the last successful poll"
+        >
           stale
         </span>
       )}

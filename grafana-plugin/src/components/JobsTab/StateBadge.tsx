@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import type { JobState } from '@jobscope/contract';
+import { TEST_IDS } from '../testIds';
 
 /** Palette names of Grafana's visualization theme: they resolve to readable shades in both dark and light themes. */
 export const STATE_COLOR: Readonly<Record<JobState, string>> = {
@@ -17,7 +18,7 @@ export const STATE_COLOR: Readonly<Record<JobState, string>> = {
 export function StateBadge({ state }: { state: JobState }) {
   const styles = useStyles2(getStyles, state);
   return (
-    <span className={styles.badge} data-testid="job-state">
+    <span className={styles.badge} data-testid={TEST_IDS.jobState}>
       {state}
     </span>
   );

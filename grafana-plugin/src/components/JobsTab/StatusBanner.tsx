@@ -1,9 +1,11 @@
 import React from 'react';
 import { Alert } from '@grafana/ui';
 import type { StatusResponse } from '@jobscope/contract';
-import type { ServiceError } from '../../api/client';
+import type { ServiceError, ServiceErrorKind } from '../../api/client';
+import { TEST_IDS } from '../testIds';
 
-export type Outage = { kind: 'service' | 'redis' | 'rejected'; title: string; detail: string } | null;
+/** What the banner says: the kind is the client's own ServiceErrorKind (one name per failure case). */
+export type Outage = { kind: ServiceErrorKind; title: string; detail: string } | null;
 
 /**
  * What is wrong, if anything: the service did not answer (network error, proxy 502/504), Redis is down (503 from the
@@ -11,7 +13,7 @@ export type Outage = { kind: 'service' | 'redis' | 'rejected'; title: string; de
  */
 export function describeOutage(data: StatusResponse | null, error: ServiceError | null): Outage {
   if (error?.kind === 'unreachable') {
-    return { kind: 'service', title: 'Jobs service unreachable', detail: error.message };
+    return { kind: 'unreachable', title: 'Jobs service unreachable', detail: error.message };
   }
   if (error?.kind === 'redis') {
     return { kind: 'redis', title: 'Redis unavailable', detail: error.message };
@@ -41,7 +43,7 @@ export function StatusBanner({ outage }: { outage: Outage }) {
   }
   return (
     <Alert
-      data-testid="jobs-error-banner"
+      data-testid={TEST_IDS.jobsErrorBanner}
       severity={outage.kind === 'rejected' ? 'warning' : 'error'}
       title={outage.title}
     >

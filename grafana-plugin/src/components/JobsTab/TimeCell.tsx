@@ -1,14 +1,14 @@
 import React from 'react';
-import { formatAbsolute, formatRelative } from '../../utils/format';
+import { formatAbsolute, formatTimeAgo } from '../../utils/format';
 
-/** Relative time, with the absolute time on hover. */
-export function TimeCell({ iso, ms, now }: { iso: string | null; ms: number | null; now: number }) {
+/** Relative time (Grafana's), with the absolute time in the user's time zone on hover. */
+export function TimeCell({ iso, ms }: { iso: string | null; ms: number | null }) {
   if (ms === null) {
     return <span>—</span>;
   }
   return (
-    <time dateTime={iso ?? undefined} title={formatAbsolute(iso ?? new Date(ms).toISOString())}>
-      {formatRelative(ms, now)}
+    <time dateTime={iso ?? new Date(ms).toISOString()} title={formatAbsolute(ms)}>
+      {formatTimeAgo(ms)}
     </time>
   );
 }

@@ -2,7 +2,7 @@ import React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import { FakeBackend } from '../../test/fakeBackend';
-import { makeStatus } from '../../test/fixtures';
+import { makeQueue, makeStatus } from '../../test/fixtures';
 import { currentSearch, TestRouter } from '../../test/TestRouter';
 import { QueuesTab } from './QueuesTab';
 
@@ -45,5 +45,25 @@ describe('QueuesTab', () => {
       'href',
       '/a/jobscope-jobs-app/settings?tab=jobs&queue=email&state=FAILURE'
     );
+  });
+
+  it('lists two queues of one name under two prefixes as two rows, each with its prefix', async () => {
+    const errors = jest.spyOn(console, 'error');
+    backend.handler = () => ({
+      status: 200,
+      data: makeStatus({ queues: [makeQueue({ prefix: 'other' }), makeQueue(), makeQueue({ name: 'reports' })] }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await act(async () => {});
+    const rows = screen.getAllByTestId('queue-row');
+    expect(rows.map((r) => [r.dataset.queue, r.dataset.prefix, r.dataset.sharedName ?? null])).toEqual([
+      ['email', 'bull', 'true'],
+      ['email', 'other', 'true'],
+      ['reports', 'bull', null],
+    ]);
+    expect(rows[1]).toHaveTextContent('prefix other (another queue has this name)');
+    expect(rows[2]).not.toHaveTextContent('another queue has this name');
+    expect(errors.mock.calls.flat().join(' ')).not.toMatch(/same key/);
+    errors.mockRestore();
   });
 });

@@ -1,17 +1,25 @@
 import React from 'react';
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, EmptyState, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { JOB_STATES, jobsTabUrl, type QueueSummary } from '@jobscope/contract';
 import { useStatusSnapshot } from '../../hooks/useStatusSnapshot';
+import { ambiguousQueueNames } from '../../utils/queues';
 import { describeOutage, StatusBanner } from '../JobsTab/StatusBanner';
 import { StateBadge } from '../JobsTab/StateBadge';
+import { getTableStyles } from '../tableStyles';
+import { TEST_IDS } from '../testIds';
 
 /** Per-queue counts by state, paused flag and workers; each queue and count links to the filtered Jobs tab. */
 export function QueuesTab() {
   const styles = useStyles2(getStyles);
+  const table = useStyles2(getTableStyles);
   const { data, error, loading, reload } = useStatusSnapshot();
-  const queues = [...(data?.queues ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  const queues = [...(data?.queues ?? [])].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.prefix.localeCompare(b.prefix) || a.source.localeCompare(b.source)
+  );
+  const ambiguous = ambiguousQueueNames(queues);
+  const sources = new Set(queues.map((q) => q.source));
 
   return (
     <div>
@@ -24,12 +32,12 @@ export function QueuesTab() {
       {loading && !data && !error && <LoadingPlaceholder text="Loading queues…" />}
       {data && queues.length === 0 && (
         <EmptyState variant="not-found" message="No queues found">
-          The service found no BullMQ queues under its configured prefixes.
+          The service found no queues in its sources.
         </EmptyState>
       )}
       {queues.length > 0 && (
-        <div className={styles.scroll}>
-          <table className={styles.table}>
+        <div className={table.scroll}>
+          <table className={table.table}>
             <thead>
               <tr>
                 <th scope="col">Queue</th>
@@ -40,12 +48,17 @@ export function QueuesTab() {
                 ))}
                 <th scope="col">Status</th>
                 <th scope="col">Workers</th>
-                <th scope="col">BullMQ</th>
+                <th scope="col">Version</th>
               </tr>
             </thead>
             <tbody>
               {queues.map((q) => (
-                <QueueRow key={`${q.prefix}:${q.name}`} queue={q} />
+                <QueueRow
+                  key={[q.source, q.prefix, q.name].map(encodeURIComponent).join(':')}
+                  queue={q}
+                  shared={ambiguous.has(q.name)}
+                  showSource={sources.size > 1}
+                />
               ))}
             </tbody>
           </table>
@@ -55,15 +68,32 @@ export function QueuesTab() {
   );
 }
 
-function QueueRow({ queue }: { queue: QueueSummary }) {
+interface QueueRowProps {
+  queue: QueueSummary;
+  /** Another queue of this name is listed (under another prefix or source). */
+  shared: boolean;
+  showSource: boolean;
+}
+
+function QueueRow({ queue, shared, showSource }: QueueRowProps) {
   const styles = useStyles2(getStyles);
+  const table = useStyles2(getTableStyles);
   return (
-    <tr data-testid="queue-row" data-queue={queue.name}>
+    <tr
+      data-testid={TEST_IDS.queueRow}
+      data-queue={queue.name}
+      data-prefix={queue.prefix}
+      data-source={queue.source}
+      data-shared-name={shared ? 'true' : undefined}
+    >
       <td>
         <TextLink href={jobsTabUrl({ queue: queue.name })} inline={false} weight="medium">
           {queue.name}
         </TextLink>
-        <div className={styles.muted}>prefix {queue.prefix}</div>
+        <div className={cx(table.muted, shared && styles.shared)}>
+          {showSource ? `${queue.source} · ` : ''}prefix {queue.prefix}
+          {shared && ' (another queue has this name)'}
+        </div>
       </td>
       {JOB_STATES.map((s) => (
         <td key={s} className={styles.count}>
@@ -76,7 +106,7 @@ function QueueRow({ queue }: { queue: QueueSummary }) {
               {String(queue.counts[s])}
             </TextLink>
           ) : (
-            <span className={styles.muted}>0</span>
+            <span className={table.muted}>0</span>
           )}
         </td>
       ))}
@@ -85,7 +115,7 @@ function QueueRow({ queue }: { queue: QueueSummary }) {
       </td>
       <td>
         {queue.workers === 'unknown' ? (
-          <span className={styles.muted} title="The Redis server does not allow CLIENT LIST">
+          <span className={table.muted} title="The Redis server does not allow CLIENT LIST">
             unknown
           </span>
         ) : queue.workers === 0 ? (
@@ -94,30 +124,13 @@ function QueueRow({ queue }: { queue: QueueSummary }) {
           queue.workers
         )}
       </td>
-      <td className={styles.muted}>{queue.version ?? '—'}</td>
+      <td className={table.muted}>{queue.version ?? '—'}</td>
     </tr>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
   bar: css({ display: 'flex', justifyContent: 'flex-end', marginBottom: theme.spacing(2) }),
-  scroll: css({ overflowX: 'auto' }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.75, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-      whiteSpace: 'nowrap',
-      verticalAlign: 'middle',
-    },
-    th: {
-      background: theme.colors.background.secondary,
-      color: theme.colors.text.secondary,
-      fontWeight: theme.typography.fontWeightMedium,
-    },
-  }),
   count: css({ fontVariantNumeric: 'tabular-nums' }),
-  muted: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  shared: css({ color: theme.colors.warning.text }),
 });

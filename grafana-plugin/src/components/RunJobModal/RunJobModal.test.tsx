@@ -6,8 +6,11 @@ import { makeStatus } from '../../test/fixtures';
 import { currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
 import { JobsTab } from '../JobsTab/JobsTab';
 
+/** Lets replies and TanStack's notifications land (microtasks and zero-delay timers), without moving the clock. */
 async function settle() {
-  await act(async () => {});
+  await act(async () => {
+    await jest.advanceTimersByTimeAsync(0);
+  });
 }
 
 describe('Run job modal', () => {
@@ -21,7 +24,10 @@ describe('Run job modal', () => {
     // Fake timers: the Jobs tab's 2 s poll must not fire between steps (outside act) on a slow machine.
     jest.useFakeTimers();
     setUserRole('Editor');
-    enqueueReply = { status: 201, data: { id: '42', queue: 'email', state: 'PENDING' } };
+    enqueueReply = {
+      status: 201,
+      data: { source: 'bullmq', prefix: 'bull', queue: 'email', id: '42', state: 'PENDING' },
+    };
     backend = new FakeBackend((call: FakeCall) =>
       call.method === 'POST' ? enqueueReply : { status: 200, data: makeStatus() }
     ).install();
@@ -69,13 +75,14 @@ describe('Run job modal', () => {
       showErrorAlert: false,
     });
     expect(screen.getByTestId('run-job-result')).toHaveTextContent('42');
+    expect(screen.getByTestId('run-job-result')).toHaveAttribute('data-job-key', 'bullmq:bull:email:42');
 
     fireEvent.click(screen.getByRole('button', { name: 'Show Jobs' }));
     await settle();
     expect(screen.queryByTestId('run-job-result')).not.toBeInTheDocument();
     const search = currentSearch();
     expect(locationService.getLocation().pathname).toBe('/a/jobscope-jobs-app/settings');
-    expect(Object.fromEntries(search)).toEqual({ tab: 'jobs', queue: 'email', job: '42' });
+    expect(Object.fromEntries(search)).toEqual({ tab: 'jobs', queue: 'email', job: 'bullmq:bull:email:42' });
     // the list refetched for the new filter and highlights the job when it is there
     const last = backend.callsTo('/api/settings/jobs/status').at(-1);
     expect(last?.params).toEqual({ limit: 100, queue: 'email' });

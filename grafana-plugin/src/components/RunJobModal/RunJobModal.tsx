@@ -1,10 +1,13 @@
 import React, { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Button, Combobox, Field, Input, Modal, Stack, TextArea, useStyles2 } from '@grafana/ui';
-import { jobsTabUrl, type EnqueueResponse } from '@jobscope/contract';
-import { enqueueJob, toServiceError, type ServiceError } from '../../api/client';
+import { jobKey, jobsTabUrl, type EnqueueRequest, type EnqueueResponse } from '@jobscope/contract';
+import { enqueueJob, type ServiceError } from '../../api/client';
+import { queryKeys } from '../../api/queryKeys';
+import { TEST_IDS } from '../testIds';
 import { buildEnqueueRequest, type FieldErrors, type RunJobForm } from './buildEnqueueRequest';
 
 interface Props {
@@ -25,28 +28,26 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
     priority: '',
   });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<ServiceError | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [created, setCreated] = useState<EnqueueResponse | null>(null);
+  const queryClient = useQueryClient();
+  const enqueue = useMutation<EnqueueResponse, ServiceError, EnqueueRequest>({
+    mutationFn: enqueueJob,
+    // The new job shows in the list without waiting for the next tick (joining a poll in flight, not cancelling it).
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.statusAll }, { cancelRefetch: false }),
+  });
+  const created = enqueue.data ?? null;
+  const error = enqueue.error;
+  const submitting = enqueue.isPending;
 
   const set = (key: keyof RunJobForm) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
 
-  const submit = async () => {
+  const submit = () => {
     const built = buildEnqueueRequest(form);
     if (!built.ok) {
       setFieldErrors(built.errors);
       return;
     }
     setFieldErrors({});
-    setError(null);
-    setSubmitting(true);
-    try {
-      setCreated(await enqueueJob(built.request));
-    } catch (e) {
-      setError(toServiceError(e));
-    } finally {
-      setSubmitting(false);
-    }
+    enqueue.mutate(built.request);
   };
 
   const showJobs = () => {
@@ -54,7 +55,7 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
       return;
     }
     onDismiss();
-    locationService.push(jobsTabUrl({ queue: created.queue, job: created.id }));
+    locationService.push(jobsTabUrl({ queue: created.queue, job: jobKey(created) }));
   };
 
   const queueOptions = (form.queue && !queues.includes(form.queue) ? [form.queue, ...queues] : queues).map((q) => ({
@@ -67,8 +68,11 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
       {created ? (
         <div>
           <Alert severity="success" title="Job enqueued">
-            Job id <code data-testid="run-job-result">{created.id}</code> on queue <strong>{created.queue}</strong> (
-            {created.state}).
+            Job id{' '}
+            <code data-testid={TEST_IDS.runJobResult} data-job-key={jobKey(created)}>
+              {created.id}
+            </code>{' '}
+            on queue <strong>{created.queue}</strong> (prefix {created.prefix}, {created.source}; {created.state}).
           </Alert>
           <Modal.ButtonRow>
             <Button variant="secondary" onClick={onDismiss}>
@@ -81,7 +85,7 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void submit();
+            submit();
           }}
         >
           <Field label="Queue" invalid={!!fieldErrors.queue} error={fieldErrors.queue}>
@@ -132,7 +136,7 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
             </Field>
           </Stack>
           {error && (
-            <div data-testid="run-job-error">
+            <div data-testid={TEST_IDS.runJobError}>
               <Alert
                 severity="error"
                 title={`The service refused the job${error.status ? ` (HTTP ${error.status})` : ''}`}
