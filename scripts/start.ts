@@ -13,7 +13,7 @@ import {
   stopProcess,
   PrivateRedis,
 } from './lib/private-redis';
-import { startPreviewServer, type PreviewServer } from '../tests/e2e/server/preview-server';
+import { startPreviewServer, type PreviewServer } from '../preview/preview-server';
 
 const root = path.resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[jobscope] ${line}\n`);
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   say(`  write token   ${apiToken}${process.env.JOBSCOPE_API_TOKEN ? ' (from JOBSCOPE_API_TOKEN)' : ' (generated for this run)'}`);
   say('press Ctrl-C to stop everything');
 
-  // --- Grafana preview (tests/e2e/README.md): the built plugin in a host page that mimics Grafana, proxied to the
+  // --- Grafana preview (preview/, described in tests/e2e/README.md): the built plugin in a host page that mimics Grafana, proxied to the
   // service above. Optional: the launcher keeps running without it.
   const previewPort = process.env.PREVIEW_PORT ? Number(process.env.PREVIEW_PORT) : (await portIsFree(3000)) ? 3000 : 0;
   startPreviewServer({ port: previewPort, serviceUrl, apiToken, role: 'Admin', buildPlugin: true }).then(

@@ -1,5 +1,6 @@
 // Scenario 2: Run job from the modal → Show Jobs → the job is highlighted and turns SUCCESS by itself within 6 s of
 // finishing; a failing job shows FAILURE and its traceback. Real BullMQ workers process the jobs.
+import { jobKey } from '@jobscope/contract';
 import type { Job } from 'bullmq';
 import type { Page } from 'playwright-core';
 import { jobRow, openHost, settingsPath, sleep } from '../support/jobs-page';
@@ -52,6 +53,9 @@ async function runJobFromModal(name: string, data: object): Promise<string> {
   return id;
 }
 
+/** `&job=` of the Jobs tab holds the job's key (source, prefix, queue, id), not the bare id. */
+const keyOf = (id: string) => jobKey({ source: 'bullmq', prefix: stack.prefix, queue: QUEUE, id });
+
 test('a job run from the modal is highlighted in Jobs and turns SUCCESS on its own within 6 s of finishing', async () => {
   await openHost(page, stack.preview, settingsPath(stack.preview.pluginId, '?tab=jobs'));
   await page.locator(`[data-testid="job-row"][data-queue="${QUEUE}"]`).first().waitFor({ timeout: 15_000 });
@@ -61,7 +65,7 @@ test('a job run from the modal is highlighted in Jobs and turns SUCCESS on its o
   expect(post).toMatchObject({ path: 'api/jobs', status: 201 });
 
   await page.getByRole('dialog').getByRole('button', { name: 'Show Jobs' }).click();
-  await page.waitForURL((u) => u.searchParams.get('tab') === 'jobs' && u.searchParams.get('job') === id);
+  await page.waitForURL((u) => u.searchParams.get('tab') === 'jobs' && u.searchParams.get('job') === keyOf(id));
   const row = jobRow(page, id);
   await row.waitFor({ timeout: 6_000 });
   expect(await row.getAttribute('data-highlighted')).toBe('true');
@@ -85,12 +89,15 @@ test('a job run from the modal is highlighted in Jobs and turns SUCCESS on its o
 test('a failing job shows FAILURE and its traceback', async () => {
   const id = await runJobFromModal('e2e-fail', { tag: 'boom-42', fail: true });
   await page.getByRole('dialog').getByRole('button', { name: 'Show Jobs' }).click();
-  await page.waitForURL((u) => u.searchParams.get('job') === id);
+  await page.waitForURL((u) => u.searchParams.get('job') === keyOf(id));
   const row = jobRow(page, id, 'FAILURE');
   await row.waitFor({ timeout: 10_000 });
   expect(await row.getByTestId('job-state').innerText()).toBe('FAILURE');
 
-  await row.click();
+  // The job named by `&job=` starts expanded; open it only if it is not.
+  if ((await row.getAttribute('aria-expanded')) !== 'true') {
+    await row.click();
+  }
   const details = page.getByTestId('job-details');
   await details.waitFor({ timeout: 5_000 });
   const text = await details.innerText();

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, REPO_ROOT } from '../server/paths';
+import { ARTIFACTS, REPO_ROOT } from '../support/paths';
 import { type PageGlobals, openHost, settingsPath, sleep } from '../support/jobs-page';
 import { type Stack, startStack } from '../support/stack';
 

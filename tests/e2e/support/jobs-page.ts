@@ -1,6 +1,6 @@
 // Page-level helpers over the DOM hooks the plugin promises (data-testid, roles, labels).
 import type { Locator, Page } from 'playwright-core';
-import type { PreviewServer } from '../server/preview-server';
+import type { PreviewServer } from '../../../preview/preview-server';
 
 /**
  * The browser globals the tests read inside page.evaluate/waitForFunction (tests/ compiles without the DOM lib;

@@ -1,7 +1,8 @@
-// The jobscope service through its real entry point (service/src/main.ts), configured by environment variables.
+// The jobscope service through its real entry point (service/src/main.ts, or a test entry that wraps it, e.g.
+// memory-service-main.ts), configured by environment variables.
 import path from 'node:path';
 import { API_PATHS } from '@jobscope/contract';
-import { REPO_ROOT } from '../server/paths';
+import { REPO_ROOT } from './paths';
 import { freePort, waitUntil } from './net';
 import { type Spawned, spawnLogged, tailOf } from './processes';
 
@@ -11,13 +12,19 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/** The service's own entry point, relative to the repository root. */
+export const SERVICE_MAIN = path.join('service', 'src', 'main.ts');
+
 export interface ServiceOptions {
   redisUrl: string;
-  prefix: string;
+  /** JOBSCOPE_PREFIXES: one prefix, or several (e.g. two queues of the same name under two prefixes). */
+  prefix: string | string[];
   apiToken: string;
   logDir: string;
   queues?: string[];
   extraEnv?: Record<string, string>;
+  /** Entry file to run instead of service/src/main.ts (relative to the repository root, or absolute). */
+  entry?: string;
 }
 
 /** Defaults for the browser tests: the stack's prefix, token and queues, a 1 s cache, and discovery every second. */
@@ -27,7 +34,7 @@ export function startService(opts: ServiceOptions): Promise<ServiceProcess> {
       ...process.env,
       NODE_ENV: 'production',
       REDIS_URL: opts.redisUrl,
-      JOBSCOPE_PREFIXES: opts.prefix,
+      JOBSCOPE_PREFIXES: typeof opts.prefix === 'string' ? opts.prefix : opts.prefix.join(','),
       JOBSCOPE_API_TOKEN: opts.apiToken,
       JOBSCOPE_SNAPSHOT_TTL_MS: '1000',
       // Tests create queues after the service started; find them within a second instead of the default minute.
@@ -37,20 +44,27 @@ export function startService(opts: ServiceOptions): Promise<ServiceProcess> {
     },
     opts.logDir,
     // Ready for these tests = it answers the status the plugin polls.
-    API_PATHS.status
+    API_PATHS.status,
+    opts.entry
   );
 }
 
 /**
- * The service's real entry point with exactly `env` (plus a free port on loopback), ready once `readyPath` answers
- * 2xx; fails with the tail of its log when it does not, or when it exits first.
+ * The service's real entry point (or `entry`, a file that starts it) with exactly `env` (plus a free port on
+ * loopback), ready once `readyPath` answers 2xx; fails with the tail of its log when it does not, or when it exits
+ * first.
  */
-export async function spawnService(env: NodeJS.ProcessEnv, logDir: string, readyPath: string): Promise<ServiceProcess> {
+export async function spawnService(
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  readyPath: string,
+  entry: string = SERVICE_MAIN
+): Promise<ServiceProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(logDir, `service-${port}.log`);
   // `node --import tsx` is what `npx tsx` runs, minus the npx and tsx wrapper processes.
-  const proc: Spawned = spawnLogged(process.execPath, ['--import', 'tsx', path.join('service', 'src', 'main.ts')], {
+  const proc: Spawned = spawnLogged(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     logFile,

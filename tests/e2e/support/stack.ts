@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ARTIFACTS } from '../server/paths';
-import { type OrgRole, type PreviewServer, type Theme, startPreviewServer } from '../server/preview-server';
+import { ARTIFACTS } from './paths';
+import { type OrgRole, type PreviewServer, type Theme, startPreviewServer } from '../../../preview/preview-server';
 import { launchChromium } from './browser';
 import { type BullmqKit, bullmqKit } from './bullmq';
 import { type PrivateRedis, startPrivateRedis } from './redis-server';
@@ -17,18 +17,27 @@ export interface StackOptions {
   theme?: Theme;
   /** Queues the service should know before they have jobs (JOBSCOPE_QUEUES). */
   queues?: string[];
+  /** How many key prefixes the service reads (JOBSCOPE_PREFIXES); `prefix` is the first. Default 1. */
+  prefixes?: number;
+  /** Service entry file instead of service/src/main.ts, e.g. MEMORY_SERVICE_MAIN (relative to the repository root). */
+  serviceEntry?: string;
 }
 
 export interface Stack {
   prefix: string;
+  /** Every prefix the service reads, `prefix` first. */
+  prefixes: string[];
   apiToken: string;
   redis: PrivateRedis;
   service: ServiceProcess;
+  /** BullMQ producers and workers for `prefix`. */
   bull: BullmqKit;
+  /** The same for another of `prefixes` (closed by `stop()`). */
+  bullAt(prefix: string): BullmqKit;
   preview: PreviewServer;
   browser: Browser;
-  /** A fresh page with console errors collected in `errors`. */
-  newPage(opts?: { viewport?: { width: number; height: number } }): Promise<Page & { errors: string[] }>;
+  /** A fresh page with console errors collected in `errors`, and every console message (`type: text`) in `messages`. */
+  newPage(opts?: { viewport?: { width: number; height: number } }): Promise<Page & { errors: string[]; messages: string[] }>;
   /** Another preview server on the same service, e.g. for a different role. */
   extraPreview(role: OrgRole): Promise<PreviewServer>;
   stop(): Promise<void>;
@@ -49,10 +58,12 @@ function pruneOldLogs(maxAgeMs = 60 * 60 * 1000): void {
 export async function startStack(opts: StackOptions): Promise<Stack> {
   fs.mkdirSync(E2E_LOG_DIR, { recursive: true });
   pruneOldLogs();
-  const prefix = `jse2e${randomBytes(4).toString('hex')}`;
+  const base = `jse2e${randomBytes(4).toString('hex')}`;
+  const prefixes = Array.from({ length: opts.prefixes ?? 1 }, (_, i) => (i === 0 ? base : `${base}p${i + 1}`));
+  const prefix = prefixes[0];
   const apiToken = `e2e-${randomBytes(12).toString('hex')}`;
   const cleanups: Array<() => Promise<unknown>> = [];
-  const partial: Partial<Stack> = { prefix, apiToken };
+  const partial: Partial<Stack> = { prefix, prefixes, apiToken };
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((e: unknown) => console.warn(`[e2e ${opts.name}] cleanup failed: ${String(e)}`));
@@ -62,9 +73,29 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     const redis = await startPrivateRedis(E2E_LOG_DIR);
     cleanups.push(() => redis.destroy());
-    const bull = bullmqKit(redis.url, prefix);
-    cleanups.push(() => bull.close());
-    const service = await startService({ redisUrl: redis.url, prefix, apiToken, logDir: E2E_LOG_DIR, queues: opts.queues });
+    const kits = new Map<string, BullmqKit>();
+    const bullAt = (p: string) => {
+      if (!prefixes.includes(p)) {
+        throw new Error(`${p} is not one of the stack's prefixes (${prefixes.join(', ')})`);
+      }
+      let kit = kits.get(p);
+      if (!kit) {
+        const created = bullmqKit(redis.url, p);
+        cleanups.push(() => created.close());
+        kits.set(p, created);
+        kit = created;
+      }
+      return kit;
+    };
+    const bull = bullAt(prefix);
+    const service = await startService({
+      redisUrl: redis.url,
+      prefix: prefixes,
+      apiToken,
+      logDir: E2E_LOG_DIR,
+      queues: opts.queues,
+      entry: opts.serviceEntry,
+    });
     cleanups.push(() => service.stop());
     const preview = await startPreviewServer({ serviceUrl: service.url, apiToken, role: opts.role ?? 'Admin', theme: opts.theme });
     cleanups.push(() => preview.close());
@@ -79,17 +110,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const newPage: Stack['newPage'] = async (pageOpts = {}) => {
       const context = await browser.newContext({ viewport: pageOpts.viewport ?? { width: 1400, height: 900 } });
       contexts.push(context);
-      const page = (await context.newPage()) as Page & { errors: string[] };
+      const page = (await context.newPage()) as Page & { errors: string[]; messages: string[] };
       page.errors = [];
+      page.messages = [];
       page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {
+        page.messages.push(`${m.type()}: ${m.text()}`);
         if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
           page.errors.push(`console: ${m.text()}`);
         }
       });
       return page;
     };
-    return Object.assign(partial, { redis, bull, service, preview, browser, newPage, extraPreview, stop }) as Stack;
+    return Object.assign(partial, { redis, bull, bullAt, service, preview, browser, newPage, extraPreview, stop }) as Stack;
   } catch (e) {
     await stop();
     throw e;

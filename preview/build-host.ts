@@ -1,4 +1,4 @@
-// Bundles tests/e2e/host with esbuild when the bundle is missing or older than its inputs (sources, lockfile).
+// Bundles preview/host with esbuild when the bundle is missing or older than its inputs (sources, lockfile).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

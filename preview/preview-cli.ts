@@ -1,4 +1,4 @@
-// `tsx tests/e2e/server/preview-cli.ts`: runs the preview host against a running service.
+// `npx tsx preview/preview-cli.ts`: runs the preview host against a running service.
 // Env: JOBSCOPE_SERVICE_URL (default http://127.0.0.1:8787), JOBSCOPE_API_TOKEN, PREVIEW_PORT (default 3000),
 // PREVIEW_HOST (default 127.0.0.1), PREVIEW_ROLE (Viewer|Editor|Admin, default Admin), PREVIEW_THEME (dark|light).
 import { startPreviewServer, type OrgRole, type Theme } from './preview-server';

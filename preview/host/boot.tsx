@@ -1,4 +1,4 @@
-// What the preview server writes into the page before host.js (see tests/e2e/server/page.ts).
+// What the preview server writes into the page before host.js (see preview/page.ts).
 import type { AppPluginMeta } from '@grafana/data';
 
 export type OrgRole = 'Viewer' | 'Editor' | 'Admin';
