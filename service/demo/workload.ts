@@ -1,5 +1,6 @@
 import { FlowProducer, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { enableRemoteCancel, type RemoteCancel } from '@jobscope/worker';
 import { DEMO_QUEUES, PROCESSORS, type DemoQueueName } from './processors';
 
 export interface DemoOptions {
@@ -44,6 +45,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   for (const w of workers) {
     w.on('error', (err) => log(`worker error: ${err.message}`));
   }
+  // Lets jobscope cancel the demo's running jobs from Grafana.
+  const cancels: RemoteCancel[] = await Promise.all(workers.map((w) => enableRemoteCancel(w, { connection, prefix })));
   const flows = new FlowProducer({ connection, prefix });
 
   let tick = 0;
@@ -84,6 +87,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     queues,
     async stop() {
       clearInterval(timer);
+      await Promise.allSettled(cancels.map((c) => c.close()));
       await Promise.allSettled(workers.map((w) => w.close()));
       await Promise.allSettled([flows.close(), ...Object.values(queues).map((q) => q.close())]);
       await connection.quit().catch(() => connection.disconnect());

@@ -1,11 +1,20 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { API_PATHS } from '@jobscope/contract';
 import type { Logger } from './logger';
 import type { SnapshotService } from './snapshot/snapshot-service';
 import type { SourceRegistry } from './sources/registry';
-import { InvalidRequestError, OutcomeUnknownError, SourceUnavailableError } from './sources/source';
+import {
+  InvalidRequestError,
+  JobNotFoundError,
+  NoListenerError,
+  OutcomeUnknownError,
+  SourceUnavailableError,
+  WrongStateError,
+} from './sources/source';
+import { auditWrites, type AuditLog } from './audit/audit-log';
+import { auditRoutes } from './routes/audit';
 import { SnapshotUnavailableError } from './snapshot/snapshot-service';
 import { ApiError, errorBody, sendError } from './http/errors';
 import { requireReadToken, tokenGuard } from './http/auth';
@@ -35,14 +44,20 @@ export interface AppDeps {
   readToken: string | null;
   registry: SourceRegistry;
   snapshots: SnapshotService;
+  audit: AuditLog;
+  /** JOBSCOPE_READ_ONLY: every write answers 403. */
+  readOnly?: boolean;
   /** Optional so apps built for other routes' tests need not wire it; createService always does. */
   alerting?: AlertingDeps;
 }
 
-/** A group of routes under one path whose every method is behind the token guard, mounted before any route. */
-function guardedGroup(guard: ReturnType<typeof tokenGuard>, routes: Hono): Hono {
+/**
+ * A group of routes under one path whose every method is behind the token guard, mounted before any route; writes
+ * are audited (refused ones too: the audit middleware runs outside the guard).
+ */
+function guardedGroup(guard: MiddlewareHandler, audit: MiddlewareHandler, routes: Hono): Hono {
   const group = new Hono();
-  group.use('*', guard);
+  group.use('*', audit, guard);
   group.route('/', routes);
   return group;
 }
@@ -54,16 +69,19 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', requestLog(deps.logger));
 
   // Reads need the read token (when set); any other method needs the write token, in every group alike.
-  const guard = tokenGuard(deps.readToken, deps.apiToken);
-  app.route(API_PATHS.status, guardedGroup(guard, statusRoutes(deps.snapshots)));
-  app.route(API_PATHS.jobs, guardedGroup(guard, jobRoutes(deps.registry)));
-  app.route(API_PATHS.queues, guardedGroup(guard, queueRoutes(deps.registry)));
+  const guard = tokenGuard(deps.readToken, deps.apiToken, { readOnly: deps.readOnly });
+  const audit = auditWrites(deps.audit);
+  const group = (routes: Hono) => guardedGroup(guard, audit, routes);
+  app.route(API_PATHS.status, group(statusRoutes(deps.snapshots)));
+  app.route(API_PATHS.jobs, group(jobRoutes(deps.registry)));
+  app.route(API_PATHS.queues, group(queueRoutes(deps.registry)));
+  app.route(API_PATHS.audit, group(auditRoutes(deps.audit)));
 
   if (deps.alerting) {
     const a = deps.alerting;
     app.route(
       API_PATHS.health,
-      guardedGroup(guard, healthRoutes({ stats: a.stats, settings: a.settings, registry: deps.registry }))
+      group(healthRoutes({ stats: a.stats, settings: a.settings, registry: deps.registry }))
     );
     const reads = requireReadToken(deps.readToken, deps.apiToken);
     app.use(API_PATHS.metrics, reads);
@@ -85,6 +103,15 @@ export function createApp(deps: AppDeps): Hono {
     }
     if (err instanceof InvalidRequestError) {
       return c.json(errorBody('invalid_body', `${err.path}: ${err.message}`, [{ path: err.path, message: err.message }]), 400);
+    }
+    if (err instanceof JobNotFoundError) {
+      return sendError(c, 404, 'job_not_found', err.message);
+    }
+    if (err instanceof WrongStateError) {
+      return sendError(c, 409, 'wrong_state', err.message);
+    }
+    if (err instanceof NoListenerError) {
+      return sendError(c, 409, 'no_listener', err.message);
     }
     if (err instanceof SnapshotUnavailableError) {
       return sendError(c, 503, 'redis_unavailable', `Redis is unavailable and no earlier snapshot exists: ${err.message}`);

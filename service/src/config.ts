@@ -25,6 +25,10 @@ const EnvSchema = z.object({
     .refine((list) => !list || list.every(isBullMQQueueName), BULLMQ_QUEUE_NAME_RULE),
   JOBSCOPE_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   JOBSCOPE_READ_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  JOBSCOPE_READ_ONLY: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   JOBSCOPE_SNAPSHOT_TTL_MS: nonNegativeMs('JOBSCOPE_SNAPSHOT_TTL_MS', 1000),
   JOBSCOPE_DISCOVERY_INTERVAL_MS: nonNegativeMs('JOBSCOPE_DISCOVERY_INTERVAL_MS', 60_000).refine(
     (ms) => ms === 0 || ms >= 1000,
@@ -58,6 +62,8 @@ export interface Config {
   /** Explicit queue list; discovery is skipped when set. */
   queues: string[] | null;
   apiToken: string | null;
+  /** Every write answers 403 (JOBSCOPE_READ_ONLY). */
+  readOnly: boolean;
   readToken: string | null;
   snapshotTtlMs: number;
   discoveryIntervalMs: number;
@@ -86,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     prefixes: e.JOBSCOPE_PREFIXES,
     queues: e.JOBSCOPE_QUEUES && e.JOBSCOPE_QUEUES.length > 0 ? e.JOBSCOPE_QUEUES : null,
     apiToken: e.JOBSCOPE_API_TOKEN ?? null,
+    readOnly: e.JOBSCOPE_READ_ONLY,
     readToken: e.JOBSCOPE_READ_TOKEN ?? null,
     snapshotTtlMs: e.JOBSCOPE_SNAPSHOT_TTL_MS,
     discoveryIntervalMs: e.JOBSCOPE_DISCOVERY_INTERVAL_MS,

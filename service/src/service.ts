@@ -6,6 +6,7 @@ import { createRedisClient } from './redis/connection';
 import { RedisProbe } from './redis/probe';
 import { BullMQSource } from './sources/bullmq/bullmq-source';
 import { SourceRegistry } from './sources/registry';
+import { AuditLog } from './audit/audit-log';
 import type { JobSource } from './sources/source';
 import { SnapshotService } from './snapshot/snapshot-service';
 import { createApp } from './app';
@@ -66,6 +67,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
     readToken: config.readToken,
     registry,
     snapshots,
+    audit: new AuditLog(logger),
+    readOnly: config.readOnly,
     alerting: { stats, settings: config.health, probe, metrics },
   });
   return {

@@ -23,10 +23,19 @@ afterAll(async () => {
   await service?.close();
 });
 
-/** A concrete URL for a route pattern (`:jobKey` gets a well-formed key, `*` a segment). */
-function concrete(pattern: string): string {
+/**
+ * Concrete URLs for a route pattern: `:jobKey` gets a well-formed key, `:queue` a name, `*` a segment, and a param
+ * with alternatives (`:action{retry|remove}`) one URL per alternative.
+ */
+function concrete(pattern: string): string[] {
   const key = jobPath({ source: 'bullmq', prefix: 'bull', queue: 'q', id: '1' }).split('/').pop()!;
-  return pattern.replace(/:jobKey\b/g, key).replace(/:queue\b/g, 'q').replace(/\/\*$/, '/x').replace(/\*/g, 'x');
+  const alternatives = /:\w+\{([^}]*)\}/.exec(pattern);
+  if (alternatives) {
+    return alternatives[1]
+      .split('|')
+      .flatMap((alt) => concrete(pattern.replace(alternatives[0], alt.replace(/\\/g, ''))));
+  }
+  return [pattern.replace(/:jobKey\b/g, key).replace(/:queue\b/g, 'q').replace(/\/\*$/, '/x').replace(/\*/g, 'x')];
 }
 
 /** Every (method, URL) of the app that is not a read: explicit write routes, and write methods on guarded paths. */
@@ -38,8 +47,9 @@ function writeTargets(app: Hono): Array<[string, string]> {
     }
     const methods = r.method === 'ALL' ? WRITE_METHODS : READ_METHODS.has(r.method) ? [] : [r.method];
     for (const m of methods) {
-      const url = concrete(r.path);
-      targets.set(`${m} ${url}`, [m, url]);
+      for (const url of concrete(r.path)) {
+        targets.set(`${m} ${url}`, [m, url]);
+      }
     }
   }
   return [...targets.values()];
@@ -47,7 +57,10 @@ function writeTargets(app: Hono): Array<[string, string]> {
 
 describe('write routes', () => {
   it('include the enqueue route (the enumeration sees the real routes)', () => {
-    expect(writeTargets(service.app)).toContainEqual(['POST', '/api/jobs']);
+    const targets = writeTargets(service.app);
+    expect(targets).toContainEqual(['POST', '/api/jobs']);
+    expect(targets).toContainEqual(['POST', '/api/jobs/bullmq:bull:q:1/cancel']);
+    expect(targets).toContainEqual(['POST', '/api/queues/q/retry-failed']);
   });
 
   it.each([
@@ -65,6 +78,28 @@ describe('write routes', () => {
       });
       expect([method, url, res.status, res.body?.error?.code]).toEqual([method, url, 401, 'unauthorized']);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    }
+  });
+});
+
+describe('read-only mode', () => {
+  it('answers 403 read_only on every write method of every API path, even with the right token', async () => {
+    const readOnly = await startService({
+      JOBSCOPE_PREFIXES: testPrefix('write-routes-ro'),
+      JOBSCOPE_API_TOKEN: TOKEN,
+      JOBSCOPE_READ_ONLY: 'true',
+    });
+    try {
+      for (const [method, url] of writeTargets(readOnly.app)) {
+        const res = await getJson(readOnly, url, {
+          method,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        expect([method, url, res.status, res.body?.error?.code]).toEqual([method, url, 403, 'read_only']);
+      }
+    } finally {
+      await readOnly.close();
     }
   });
 });

@@ -53,11 +53,17 @@ export function requireReadToken(readToken: string | null, apiToken: string | nu
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The guard of a route group: reads need the read token (when set), every other method the write token. Mounted with
+ * The guard of a route group: reads need the read token (when set), every other method the write token (or is
+ * refused in read-only mode). Mounted with
  * `group.use('*', …)` before any route, so a write route added to the group later cannot skip it.
  */
-export function tokenGuard(readToken: string | null, apiToken: string | null): MiddlewareHandler {
+export function tokenGuard(readToken: string | null, apiToken: string | null, opts: { readOnly?: boolean } = {}): MiddlewareHandler {
   const reads = requireReadToken(readToken, apiToken);
-  const writes = requireWriteToken(apiToken);
+  const writes: MiddlewareHandler = opts.readOnly
+    ? (c) =>
+        Promise.resolve(
+          sendError(c, 403, 'read_only', 'the service runs read-only (JOBSCOPE_READ_ONLY=true): nothing can be changed')
+        )
+    : requireWriteToken(apiToken);
   return (c, next) => (READ_METHODS.has(c.req.method) ? reads(c, next) : writes(c, next));
 }

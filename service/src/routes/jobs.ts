@@ -1,25 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ENQUEUE_MAX_BODY_BYTES, EnqueueRequestSchema, parseJobKey, type JobRef } from '@jobscope/contract';
+import { ENQUEUE_MAX_BODY_BYTES, EnqueueRequestSchema } from '@jobscope/contract';
 import { ApiError } from '../http/errors';
 import { jsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import type { SourceRegistry } from '../sources/registry';
+import { JobKeyParam, jobActionRoutes } from './job-actions';
 
-/** `:jobKey` as a JobRef; a malformed key is a 400 naming what is wrong. */
-const JobKeyParams = z.object({
-  jobKey: z.string().transform((key, ctx): JobRef => {
-    const parsed = parseJobKey(key);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.error });
-      return z.NEVER;
-    }
-    return parsed.ref;
-  }),
-});
+const JobKeyParams = z.object({ jobKey: JobKeyParam });
 
 /**
- * `/api/jobs`: `POST /` adds a job (nothing is written unless the whole request is valid); `GET /:jobKey` reads one.
+ * `/api/jobs`: `POST /` adds a job (nothing is written unless the whole request is valid); `GET /:jobKey` reads one;
+ * `POST /:jobKey/<action>` acts on one (job-actions.ts).
  * The group's token guard is mounted by the app before these routes.
  */
 export function jobRoutes(registry: SourceRegistry): Hono {
@@ -27,6 +19,7 @@ export function jobRoutes(registry: SourceRegistry): Hono {
 
   app.post('/', jsonBody(ENQUEUE_MAX_BODY_BYTES), validate('json', EnqueueRequestSchema), async (c) => {
     const request = c.req.valid('json');
+    c.set('audit', { action: 'job.enqueue', target: `queue:${request.queue}` });
     const { source, queue } = await registry.resolveQueue({
       name: request.queue,
       prefix: request.prefix,
@@ -46,5 +39,6 @@ export function jobRoutes(registry: SourceRegistry): Hono {
     return c.json(job, 200);
   });
 
+  app.route('/', jobActionRoutes(registry));
   return app;
 }

@@ -21,12 +21,13 @@ export interface JobSource {
   readonly id: string;
   readonly reads: SourceReads;
   readonly enqueue?: SourceEnqueue;
+  readonly actions?: SourceActions;
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Optional capabilities, by the name a route asks for (errors say "source X cannot <capability>"). */
-export type Capability = 'enqueue';
+export type Capability = 'enqueue' | 'actions';
 
 export interface SourceReads {
   /** Resolves once the first look for queues has finished (found or failed). */
@@ -51,6 +52,29 @@ export interface SourceReads {
 export interface SourceEnqueue {
   /** Adds a job to a queue the registry resolved; throws InvalidRequestError for what the source cannot accept. */
   add(queue: QueueRef, request: ParsedEnqueueRequest): Promise<EnqueueResponse>;
+}
+
+/**
+ * Changes to jobs and queues. State checks happen atomically inside the job system (BullMQ's scripts), so two users
+ * acting at once get one success and a WrongStateError, never a half-changed job.
+ */
+export interface SourceActions {
+  /** Failed or completed → waiting. */
+  retry(ref: JobRef): Promise<void>;
+  /** Removes a job that is not running (and its children, where the source has them). */
+  remove(ref: JobRef): Promise<void>;
+  /** Delayed → waiting now. */
+  promote(ref: JobRef): Promise<void>;
+  /** Asks the running job's worker to abort it; resolves with how many workers received the request. */
+  cancel(ref: JobRef, reason: string): Promise<number>;
+  pause(queue: QueueRef): Promise<void>;
+  resume(queue: QueueRef): Promise<void>;
+  /** Retries up to `limit` failed jobs; resolves with how many were retried. */
+  retryFailed(queue: QueueRef, limit: number): Promise<number>;
+  /** Removes up to `limit` finished jobs older than `olderThanMs`; resolves with how many were removed. */
+  clean(queue: QueueRef, request: { state: 'SUCCESS' | 'FAILURE'; olderThanMs: number; limit: number }): Promise<number>;
+  /** Whether the queue is paused now. */
+  isPaused(queue: QueueRef): Promise<boolean>;
 }
 
 export interface QueueStatsRequest {
@@ -128,3 +152,23 @@ export class SourceUnavailableError extends SourceError {}
 
 /** A write was sent but no answer came: it may or may not have happened: 504. */
 export class OutcomeUnknownError extends SourceError {}
+
+/** No such job (any more): 404. */
+export class JobNotFoundError extends SourceError {
+  constructor(readonly ref: JobRef) {
+    super(`no job "${ref.id}" in queue "${ref.queue}" (prefix "${ref.prefix}")`);
+  }
+}
+
+/** The job is not in a state the action applies to (or left it while acting): 409 naming its current state. */
+export class WrongStateError extends SourceError {
+  constructor(
+    readonly state: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+/** Nobody listens for the request (e.g. no worker accepts remote cancel): 409. */
+export class NoListenerError extends SourceError {}

@@ -28,6 +28,7 @@ import { compareRawJobs, runSnapshot, snapshotScript, type RawSnapshotJob } from
 import { toJobSummary } from './job-summary';
 import { queueStatsScript, readQueueStats } from './queue-stats';
 import { jobDetailScript, readJobDetail } from './job-detail';
+import { BullMQActions } from './actions';
 import { keyBase, readInBatches } from './queue-set';
 import { BULLMQ_MAX_PRIORITY, METRIC_STATE_OF_BULLMQ, nativeCountsOf, stateCountsOf, type BullMQNativeState } from './native-states';
 import { errorMessage } from '../../redis/probe';
@@ -50,6 +51,7 @@ export class BullMQSource implements JobSource {
   readonly queueRegistry: QueueRegistry;
   readonly reads: SourceReads;
   readonly enqueue: SourceEnqueue;
+  readonly actions: BullMQActions;
   private readonly writeQueues: QueueCache;
 
   constructor(
@@ -77,6 +79,7 @@ export class BullMQSource implements JobSource {
       },
     };
     this.enqueue = { add: (queue, request) => this.add(queue, request) };
+    this.actions = new BullMQActions(client, this.writeQueues);
   }
 
   /** `redisMajorVersion` picks the script variant (flags need Redis 7). */
@@ -89,6 +92,7 @@ export class BullMQSource implements JobSource {
 
   async close(): Promise<void> {
     this.queueRegistry.stop();
+    await this.actions.close();
     await this.writeQueues.closeAll();
   }
 

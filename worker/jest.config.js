@@ -1,0 +1,4 @@
+module.exports = {
+  ...require('../jest.node.config'),
+  rootDir: __dirname,
+};
