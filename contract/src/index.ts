@@ -5,6 +5,7 @@ export * from './job-ref';
 export * from './job';
 export * from './queue-ref';
 export * from './actions';
+export * from './search';
 export * from './status';
 export * from './enqueue';
 export * from './errors';

@@ -59,16 +59,45 @@ const truncatedText = z.object({
   bytes: z.number().int(),
 });
 
-/** `GET /api/jobs/:jobKey`: everything a summary has, plus the payload. */
+/** A JobRef as JSON (see job-ref.ts for its string form). */
+export const JobRefSchema = z.object({ source: z.string(), prefix: z.string(), queue: z.string(), id: z.string() });
+
+/** Most children a job detail lists (their counts are always complete). */
+export const DETAIL_MAX_CHILDREN = 50;
+/** Longest stack trace entry a job detail carries. */
+export const DETAIL_TRACE_MAX_BYTES = 8 * 1024;
+
+export const TIMELINE_EVENTS = ['created', 'delayed-until', 'started', 'attempt-failed', 'finished'] as const;
+
+/** `GET /api/jobs/:jobKey`: everything a summary has, plus the payload, its flow and its history. */
 export const JobDetailSchema = JobSummarySchema.extend({
   data: truncatedText,
   returnValue: truncatedText,
   /** The full failure reason. */
   failedReason: z.string().nullable(),
-  /** Every stack trace entry, newest last. */
+  /** Every stack trace entry (each cut to DETAIL_TRACE_MAX_BYTES), oldest first. */
   stacktrace: z.array(z.string()),
   /** Options the job was added with, as the source stores them. */
   opts: z.unknown(),
+  attemptsStarted: z.number().int(),
+  /** Delay it was added with, when any. */
+  delayMs: z.number().nullable(),
+  deduplicationId: z.string().nullable(),
+  /** The job this one is a child of (a flow), when any. */
+  parent: JobRefSchema.nullable(),
+  children: z.object({
+    processed: z.number().int(),
+    unprocessed: z.number().int(),
+    /** Children that failed and failed the parent's dependency. */
+    failed: z.number().int(),
+    /** Children that failed but were ignored (ignoreDependencyOnFailure). */
+    ignored: z.number().int(),
+    /** The first DETAIL_MAX_CHILDREN children with where they are now (null state: no longer found). */
+    items: z.array(z.object({ ref: JobRefSchema, state: z.enum(JOB_STATES).nullable(), nativeState: z.string() })),
+  }),
+  logCount: z.number().int(),
+  /** What happened when, oldest first; times are null where the source does not record them. */
+  timeline: z.array(z.object({ event: z.enum(TIMELINE_EVENTS), atMs: z.number().nullable(), detail: z.string().nullable() })),
 });
 export type JobDetail = z.infer<typeof JobDetailSchema>;
 

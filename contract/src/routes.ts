@@ -5,6 +5,8 @@ export const API_PATHS = {
   status: '/api/settings/jobs/status',
   /** `POST`: add a job. Every per-job route lives under it: `/api/jobs/<encoded jobKey>[/action]`. */
   jobs: '/api/jobs',
+  /** `GET ?q=`: find jobs by id or text (registered before `/api/jobs/:jobKey`). */
+  search: '/api/jobs/search',
   /** `GET`: every known queue with its source and prefix. Queue actions live under it. */
   queues: '/api/queues',
   /** `GET ?limit=`: the newest writes first. */

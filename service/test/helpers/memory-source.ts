@@ -146,6 +146,13 @@ export class MemorySource implements JobSource {
       failedReason: found.error ?? null,
       stacktrace: [],
       opts: {},
+      attemptsStarted: 0,
+      delayMs: null,
+      deduplicationId: null,
+      parent: null,
+      children: { processed: 0, unprocessed: 0, failed: 0, ignored: 0, items: [] },
+      logCount: 0,
+      timeline: [{ event: 'created', atMs: found.createdAtMs, detail: null }],
     };
   }
 
