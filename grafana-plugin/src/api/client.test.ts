@@ -1,6 +1,6 @@
 import { FakeBackend } from '../test/fakeBackend';
 import { makeStatus } from '../test/fixtures';
-import { enqueueJob, fetchHealth, fetchStatus, ServiceError } from './client';
+import { enqueueJob, fetchAudit, fetchHealth, fetchStatus, runJobAction, runQueueAction, ServiceError } from './client';
 
 const STATUS_URL = '/api/plugin-proxy/jobscope-jobs-app/api/settings/jobs/status';
 
@@ -94,5 +94,58 @@ describe('api client', () => {
       httpStatus: 503,
       health: { status: 'fail', serviceId: 'jobscope', checks: {} },
     });
+  });
+
+  it('job and queue actions post to the contract paths with their bodies, and check the replies', async () => {
+    const job = { source: 'bullmq', prefix: 'bull', queue: 'email', id: '3' };
+    const queue = { source: 'bullmq', prefix: 'bull', name: 'email' };
+    const backend = new FakeBackend((call) =>
+      call.url.includes('/api/jobs/')
+        ? { status: 202, data: { action: 'cancel', job: null, delivered: 2 } }
+        : { status: 200, data: { action: 'clean', queue, touched: 4, paused: false } }
+    ).install();
+    await expect(runJobAction(job, 'cancel', { reason: '  stuck ' })).resolves.toEqual({
+      action: 'cancel',
+      job: null,
+      delivered: 2,
+    });
+    await runJobAction(job, 'retry', { reason: 'ignored' });
+    await expect(
+      runQueueAction(queue, { action: 'clean', state: 'SUCCESS', olderThanMs: 0, limit: 10 })
+    ).resolves.toMatchObject({ touched: 4 });
+    await runQueueAction(queue, { action: 'resume' });
+    expect(
+      backend.calls.map((c) => [c.method, c.url.replace('/api/plugin-proxy/jobscope-jobs-app', ''), c.data])
+    ).toEqual([
+      ['POST', '/api/jobs/bullmq:bull:email:3/cancel', { reason: 'stuck' }],
+      ['POST', '/api/jobs/bullmq:bull:email:3/retry', undefined],
+      ['POST', '/api/queues/bullmq:bull:email/clean', { state: 'SUCCESS', olderThanMs: 0, limit: 10 }],
+      ['POST', '/api/queues/bullmq:bull:email/resume', undefined],
+    ]);
+    new FakeBackend(() => ({ status: 200, data: { action: 'nope', job: null } })).install();
+    expect((await failure(runJobAction(job, 'retry'))).message).toContain('action');
+  });
+
+  it('reads the audit trail and names a malformed entry', async () => {
+    const ok = {
+      time: '2026-11-29T12:00:00.000Z',
+      action: 'job.retry',
+      target: 'bullmq:bull:email:3',
+      outcome: 'ok',
+      status: 200,
+      user: 'alice',
+      role: 'Editor',
+      detail: null,
+    };
+    const backend = new FakeBackend(() => ({ status: 200, data: { entries: [ok] } })).install();
+    await expect(fetchAudit(20)).resolves.toEqual([ok]);
+    expect(backend.calls[0]).toMatchObject({
+      url: '/api/plugin-proxy/jobscope-jobs-app/api/audit',
+      params: { limit: 20 },
+    });
+    new FakeBackend(() => ({ status: 200, data: { entries: [ok, { ...ok, outcome: 'maybe' }] } })).install();
+    expect((await failure(fetchAudit(20))).message).toMatch(/outcome.*entry 1/);
+    new FakeBackend(() => ({ status: 200, data: [] })).install();
+    expect((await failure(fetchAudit(20))).message).toContain('entries');
   });
 });

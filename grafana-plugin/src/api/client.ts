@@ -2,15 +2,28 @@ import { lastValueFrom } from 'rxjs';
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import {
   API_PATHS,
+  AuditEntrySchema,
   EnqueueResponseSchema,
   ErrorBodySchema,
+  JobActionResponseSchema,
+  QueueActionResponseSchema,
   StatusResponseSchema,
+  jobPath,
+  jobRefOf,
   proxyUrl,
+  queueActionPath,
+  type AuditEntry,
   type EnqueueRequest,
   type EnqueueResponse,
   type ErrorBody,
   type HealthResponse,
+  type JobAction,
+  type JobActionResponse,
+  type JobRef,
   type JobState,
+  type QueueAction,
+  type QueueActionResponse,
+  type QueueAddress,
   type StatusResponse,
 } from '@jobscope/contract';
 
@@ -150,4 +163,63 @@ export async function fetchHealth(): Promise<HealthResult> {
     throw new ServiceError('The health reply is not a health document', 'rejected', status);
   }
   return { httpStatus: status, health: data };
+}
+
+/** Optional bodies of the job actions: only cancel takes one (`{reason}`). */
+export interface JobActionOptions {
+  reason?: string;
+}
+
+/** `POST /api/jobs/<jobKey>/<action>`: the reply carries the job after the action (null once removed). */
+export async function runJobAction(
+  job: JobRef,
+  action: JobAction,
+  options: JobActionOptions = {}
+): Promise<JobActionResponse> {
+  const reason = options.reason?.trim();
+  const { data } = await call<unknown>({
+    url: proxyUrl(jobPath(jobRefOf(job), action)),
+    method: 'POST',
+    data: action === 'cancel' && reason ? { reason } : undefined,
+  });
+  return parseOrThrow(JobActionResponseSchema, data, `${action}`);
+}
+
+/** Bodies of the queue actions (pause and resume take none). */
+export type QueueActionBody =
+  | { action: 'pause' }
+  | { action: 'resume' }
+  | { action: 'retry-failed'; limit: number }
+  | { action: 'clean'; state: 'SUCCESS' | 'FAILURE'; olderThanMs: number; limit: number };
+
+/** `POST /api/queues/<queueKey>/<action>`: the reply says how many jobs were touched and whether it is paused. */
+export async function runQueueAction(queue: QueueAddress, body: QueueActionBody): Promise<QueueActionResponse> {
+  const { action, ...rest } = body;
+  const address = { source: queue.source, prefix: queue.prefix, name: queue.name };
+  const { data } = await call<unknown>({
+    url: proxyUrl(queueActionPath(address, action satisfies QueueAction)),
+    method: 'POST',
+    data: Object.keys(rest).length > 0 ? rest : undefined,
+  });
+  return parseOrThrow(QueueActionResponseSchema, data, `${action}`);
+}
+
+/** `GET /api/audit?limit=`: the newest writes first. */
+export async function fetchAudit(limit: number): Promise<AuditEntry[]> {
+  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.audit), params: { limit } });
+  const entries = (data as { entries?: unknown } | null)?.entries;
+  if (!Array.isArray(entries)) {
+    throw new ServiceError(
+      'The audit reply does not match the contract (entries: expected an array)',
+      'rejected',
+      null
+    );
+  }
+  return entries.map((entry, i) => {
+    try {
+      return parseOrThrow(AuditEntrySchema, entry, 'audit');
+    } catch (e) {
+      throw new ServiceError(`${(e as Error).message} (entry ${i})`, 'rejected', null);
+    }
+  });
 }

@@ -15,4 +15,7 @@ export const queryKeys = {
       { queue: filter.queue ?? null, state: filter.state ?? null, limit: filter.limit ?? null },
     ] as const,
   health: ['jobscope', 'health'] as const,
+  /** Every audit entry list, whatever its limit (for invalidation after any write). */
+  auditAll: ['jobscope', 'audit'] as const,
+  audit: (limit: number) => ['jobscope', 'audit', { limit }] as const,
 };

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { StatusResponse } from '@jobscope/contract';
+import { sameJob, type JobRef, type JobSummary, type QueueAddress, type StatusResponse } from '@jobscope/contract';
 import { fetchStatus, type StatusFilter } from './client';
 import { queryKeys } from './queryKeys';
 
@@ -22,4 +22,30 @@ export function statusQueryOptions(filter: StatusFilter) {
  */
 export function setStatusSnapshot(queryClient: QueryClient, filter: StatusFilter, data: StatusResponse): void {
   queryClient.setQueryData<StatusResponse>(queryKeys.status(filter), data);
+}
+
+/**
+ * Writes a job as an action returned it into every cached status reply that lists it (null: removes it), so its row
+ * changes at once; the caller then invalidates the status queries so counts and order follow from the service.
+ */
+export function setJobInStatus(queryClient: QueryClient, ref: JobRef, job: JobSummary | null): void {
+  queryClient.setQueriesData<StatusResponse>({ queryKey: queryKeys.statusAll }, (old) => {
+    if (!old || !old.jobs.some((j) => sameJob(j, ref))) {
+      return old;
+    }
+    const jobs =
+      job === null ? old.jobs.filter((j) => !sameJob(j, ref)) : old.jobs.map((j) => (sameJob(j, ref) ? job : j));
+    return { ...old, jobs };
+  });
+}
+
+/** Writes a queue's paused flag as a queue action returned it into every cached status reply. */
+export function setQueuePausedInStatus(queryClient: QueryClient, queue: QueueAddress, paused: boolean): void {
+  const same = (q: QueueAddress) => q.source === queue.source && q.prefix === queue.prefix && q.name === queue.name;
+  queryClient.setQueriesData<StatusResponse>({ queryKey: queryKeys.statusAll }, (old) => {
+    if (!old || !old.queues.some(same)) {
+      return old;
+    }
+    return { ...old, queues: old.queues.map((q) => (same(q) ? { ...q, paused } : q)) };
+  });
 }

@@ -21,6 +21,34 @@ export const TEST_IDS = {
   generalInfo: 'general-info',
   generalReachability: 'general-reachability',
   generalRedis: 'general-redis',
+  /** The per-row button opening a job's action menu (Retry / Promote / Cancel / Remove). */
+  jobActionsMenu: 'job-actions-menu',
+  jobActionRetry: 'job-action-retry',
+  jobActionPromote: 'job-action-promote',
+  jobActionCancel: 'job-action-cancel',
+  jobActionRemove: 'job-action-remove',
+  /** Body of the confirmation before removing a job. */
+  confirmRemove: 'confirm-remove',
+  /** Body of the confirmation before cancelling a running job, and its optional reason field. */
+  confirmCancel: 'confirm-cancel',
+  confirmCancelReason: 'confirm-cancel-reason',
+  /** Queue action buttons of a queue row. */
+  queueActionPause: 'queue-action-pause',
+  queueActionResume: 'queue-action-resume',
+  queueActionRetryFailed: 'queue-action-retry-failed',
+  queueActionClean: 'queue-action-clean',
+  confirmRetryFailed: 'confirm-retry-failed',
+  /** Body of the clean confirmation, its fields, and the field where the queue name is typed to confirm. */
+  confirmClean: 'confirm-clean',
+  cleanState: 'clean-state',
+  cleanOlderThan: 'clean-older-than',
+  cleanLimit: 'clean-limit',
+  confirmCleanInput: 'confirm-clean-input',
+  /** The "Recent actions" list (audit trail), one row per entry, its empty and error states. */
+  recentActions: 'recent-actions',
+  recentActionRow: 'recent-action-row',
+  recentActionsEmpty: 'recent-actions-empty',
+  recentActionsError: 'recent-actions-error',
 } as const;
 
 export type TestId = (typeof TEST_IDS)[keyof typeof TEST_IDS];

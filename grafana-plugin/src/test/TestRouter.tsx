@@ -30,9 +30,14 @@ export function TestRouter({ children, queryClient }: { children: ReactNode; que
   );
 }
 
-/** Sets the signed-in user's org role as Grafana's boot data would. */
+/** Sets the signed-in user's org role as Grafana's boot data would (with no RBAC permissions: the role decides). */
 export function setUserRole(orgRole: 'Admin' | 'Editor' | 'Viewer', isGrafanaAdmin = false): void {
-  config.bootData.user = { ...config.bootData.user, orgRole: orgRole as OrgRole, isGrafanaAdmin };
+  config.bootData.user = { ...config.bootData.user, orgRole: orgRole as OrgRole, isGrafanaAdmin, permissions: {} };
+}
+
+/** Sets the signed-in user's RBAC permissions as a Grafana with RBAC sends them in boot data. */
+export function setUserPermissions(permissions: Record<string, boolean>): void {
+  config.bootData.user = { ...config.bootData.user, permissions };
 }
 
 export function currentSearch(): URLSearchParams {

@@ -61,7 +61,9 @@ export function makeStatus(overrides: Partial<StatusResponse> = {}): StatusRespo
     stale: false,
     ageMs: 10,
     limit: 100,
-    filter: { queue: null, state: null },
+    filter: { queue: null, queues: [], state: null, name: null, fromMs: null, toMs: null },
+    nextCursor: null,
+    complete: true,
     jobs: [
       makeJob({
         id: '7',

@@ -4,6 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { PLUGIN_ID } from '@jobscope/contract';
 import { useHealth, useStatusSnapshot } from '../../hooks/useStatusSnapshot';
+import { RecentActions } from '../RecentActions/RecentActions';
 import { TEST_IDS } from '../testIds';
 
 export const CONFIG_PAGE_URL = `/plugins/${PLUGIN_ID}`;
@@ -78,6 +79,7 @@ export function GeneralTab({ serviceUrl }: Props) {
           Plugin configuration
         </TextLink>
       </div>
+      <RecentActions />
     </div>
   );
 }

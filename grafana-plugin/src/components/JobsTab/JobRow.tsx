@@ -3,9 +3,11 @@ import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Icon, useStyles2 } from '@grafana/ui';
 import { jobKey, type JobSummary } from '@jobscope/contract';
+import type { Permission } from '../../hooks/usePermissions';
 import { formatAbsolute, formatDuration } from '../../utils/format';
 import { getTableStyles } from '../tableStyles';
 import { TEST_IDS } from '../testIds';
+import { JobActionsMenu } from './JobActionsMenu';
 import { ProgressBar } from './ProgressBar';
 import { StateBadge } from './StateBadge';
 import { TimeCell } from './TimeCell';
@@ -23,6 +25,7 @@ export const JOB_COLUMNS = [
   'Progress',
   'Attempts',
   'Worker',
+  'Actions',
 ];
 
 interface Props {
@@ -32,9 +35,11 @@ interface Props {
   expanded: boolean;
   highlighted: boolean;
   onToggle: () => void;
+  /** jobs:write, for the row's action menu. */
+  canWrite: Permission;
 }
 
-export function JobRow({ job, showPrefix, expanded, highlighted, onToggle }: Props) {
+export function JobRow({ job, showPrefix, expanded, highlighted, onToggle, canWrite }: Props) {
   const styles = useStyles2(getStyles);
   const table = useStyles2(getTableStyles);
   const rowRef = useRef<HTMLTableRowElement>(null);
@@ -100,6 +105,9 @@ export function JobRow({ job, showPrefix, expanded, highlighted, onToggle }: Pro
         </td>
         <td>{job.attemptsMade}</td>
         <td className={table.mono}>{job.worker ?? '—'}</td>
+        <td className={styles.actions}>
+          <JobActionsMenu job={job} permission={canWrite} />
+        </td>
       </tr>
       {expanded && (
         <tr className={styles.detailsRow}>
@@ -149,6 +157,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     background: theme.colors.action.selected,
     boxShadow: `inset 3px 0 0 ${theme.colors.primary.main}`,
   }),
+  actions: css({ width: theme.spacing(5), textAlign: 'right' }),
   chevron: css({ width: theme.spacing(3), color: theme.colors.text.secondary }),
   name: css({ fontWeight: theme.typography.fontWeightMedium }),
   prefix: css({ marginLeft: theme.spacing(1) }),

@@ -5,8 +5,8 @@ import { Alert, EmptyState, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { parseJobKey, sameJob } from '@jobscope/contract';
 import { useJobsFilter } from '../../hooks/useJobsFilter';
 import { useJobsStatus } from '../../hooks/useJobsStatus';
+import { usePermissions } from '../../hooks/usePermissions';
 import { ambiguousQueueNames, queueNames } from '../../utils/queues';
-import { canRunJobs } from '../../utils/roles';
 import { TEST_IDS } from '../testIds';
 import { RunJobModal } from '../RunJobModal/RunJobModal';
 import { JobsTable } from './JobsTable';
@@ -19,6 +19,7 @@ export function JobsTab() {
   const [filter, setFilter] = useJobsFilter();
   const [paused, setPaused] = useState(false);
   const [runOpen, setRunOpen] = useState(false);
+  const permissions = usePermissions();
   const status = useJobsStatus({ queue: filter.queue, state: filter.state, enabled: true, paused });
   const { data, error, updatedAt, now } = status;
 
@@ -48,7 +49,7 @@ export function JobsTab() {
         refreshing={status.inFlight}
         updatedText={updatedText}
         stale={stale}
-        canRun={canRunJobs()}
+        canRun={permissions.jobsWrite.allowed}
         onRunJob={() => setRunOpen(true)}
       />
       <StatusBanner outage={outage} />
@@ -81,7 +82,13 @@ export function JobsTab() {
         </div>
       )}
       {data !== null && data.jobs.length > 0 && (
-        <JobsTable jobs={data.jobs} highlighted={target} ambiguousQueues={ambiguous} stale={stale} />
+        <JobsTable
+          jobs={data.jobs}
+          highlighted={target}
+          ambiguousQueues={ambiguous}
+          stale={stale}
+          canWrite={permissions.jobsWrite}
+        />
       )}
       {runOpen && <RunJobModal queues={queues} defaultQueue={filter.queue} onDismiss={() => setRunOpen(false)} />}
     </div>

@@ -2,6 +2,7 @@ import React, { useCallback, useState } from 'react';
 import { css, cx } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import { jobKey, sameJob, type JobRef, type JobSummary } from '@jobscope/contract';
+import type { Permission } from '../../hooks/usePermissions';
 import { getTableStyles } from '../tableStyles';
 import { JOB_COLUMNS, JobRow } from './JobRow';
 
@@ -12,6 +13,8 @@ interface Props {
   /** Queue names listed under more than one prefix or source: their rows show the prefix. */
   ambiguousQueues: ReadonlySet<string>;
   stale: boolean;
+  /** jobs:write: enables the rows' action menus. */
+  canWrite: Permission;
 }
 
 /**
@@ -19,7 +22,7 @@ interface Props {
  * unique per queue only, and two queues of one name under two prefixes are different queues. A click expands a row to
  * its result or traceback; the highlighted job starts expanded.
  */
-export function JobsTable({ jobs, highlighted: target, ambiguousQueues, stale }: Props) {
+export function JobsTable({ jobs, highlighted: target, ambiguousQueues, stale, canWrite }: Props) {
   const styles = useStyles2(getTableStyles);
   // Rows whose open state the user flipped; the highlighted row is open unless flipped.
   const [toggled, setToggled] = useState<ReadonlySet<string>>(new Set());
@@ -59,6 +62,7 @@ export function JobsTable({ jobs, highlighted: target, ambiguousQueues, stale }:
                 expanded={highlighted !== toggled.has(key)}
                 highlighted={highlighted}
                 onToggle={() => toggle(key)}
+                canWrite={canWrite}
               />
             );
           })}

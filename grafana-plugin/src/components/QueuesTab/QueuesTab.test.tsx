@@ -20,8 +20,9 @@ describe('QueuesTab', () => {
   });
 
   it('asks the service for queues once, with the smallest job list', () => {
-    expect(backend.calls).toHaveLength(1);
-    expect(backend.calls[0].params).toEqual({ limit: 1 });
+    const status = backend.callsTo('/api/settings/jobs/status');
+    expect(status).toHaveLength(1);
+    expect(status[0].params).toEqual({ limit: 1 });
   });
 
   it('lists queues with counts by state, paused flag and workers', () => {

@@ -3,18 +3,22 @@ import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, EmptyState, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { JOB_STATES, jobsTabUrl, type QueueSummary } from '@jobscope/contract';
+import { usePermissions, type Permission } from '../../hooks/usePermissions';
 import { useStatusSnapshot } from '../../hooks/useStatusSnapshot';
 import { ambiguousQueueNames } from '../../utils/queues';
 import { describeOutage, StatusBanner } from '../JobsTab/StatusBanner';
 import { StateBadge } from '../JobsTab/StateBadge';
 import { getTableStyles } from '../tableStyles';
+import { RecentActions } from '../RecentActions/RecentActions';
 import { TEST_IDS } from '../testIds';
+import { QueueActions } from './QueueActions';
 
 /** Per-queue counts by state, paused flag and workers; each queue and count links to the filtered Jobs tab. */
 export function QueuesTab() {
   const styles = useStyles2(getStyles);
   const table = useStyles2(getTableStyles);
   const { data, error, loading, reload } = useStatusSnapshot();
+  const permissions = usePermissions();
   const queues = [...(data?.queues ?? [])].sort(
     (a, b) => a.name.localeCompare(b.name) || a.prefix.localeCompare(b.prefix) || a.source.localeCompare(b.source)
   );
@@ -49,6 +53,7 @@ export function QueuesTab() {
                 <th scope="col">Status</th>
                 <th scope="col">Workers</th>
                 <th scope="col">Version</th>
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -58,12 +63,14 @@ export function QueuesTab() {
                   queue={q}
                   shared={ambiguous.has(q.name)}
                   showSource={sources.size > 1}
+                  canWrite={permissions.queuesWrite}
                 />
               ))}
             </tbody>
           </table>
         </div>
       )}
+      <RecentActions />
     </div>
   );
 }
@@ -73,9 +80,11 @@ interface QueueRowProps {
   /** Another queue of this name is listed (under another prefix or source). */
   shared: boolean;
   showSource: boolean;
+  /** queues:write, for the row's actions. */
+  canWrite: Permission;
 }
 
-function QueueRow({ queue, shared, showSource }: QueueRowProps) {
+function QueueRow({ queue, shared, showSource, canWrite }: QueueRowProps) {
   const styles = useStyles2(getStyles);
   const table = useStyles2(getTableStyles);
   return (
@@ -125,6 +134,9 @@ function QueueRow({ queue, shared, showSource }: QueueRowProps) {
         )}
       </td>
       <td className={table.muted}>{queue.version ?? '—'}</td>
+      <td>
+        <QueueActions queue={queue} permission={canWrite} />
+      </td>
     </tr>
   );
 }

@@ -33,6 +33,8 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
     mutationFn: enqueueJob,
     // The new job shows in the list without waiting for the next tick (joining a poll in flight, not cancelling it).
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.statusAll }, { cancelRefetch: false }),
+    // The enqueue is in the audit trail ("Recent actions"), accepted or not.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.auditAll }),
   });
   const created = enqueue.data ?? null;
   const error = enqueue.error;
