@@ -1,6 +1,7 @@
 // The HTML Grafana's index.html boils down to for a plugin: boot data first (so @grafana/runtime's config sees the
 // user's role and theme when it initialises), then the host bundle, then SystemJS and its AMD extra.
 import type { OrgRole } from './route-match';
+import type { PreviewUser } from './user';
 
 /** The Grafana version the host stands for: the one of the shared @grafana/runtime it bundles. */
 const GRAFANA_VERSION = (require('@grafana/runtime/package.json') as { version: string }).version;
@@ -9,13 +10,15 @@ export type Theme = 'dark' | 'light';
 
 export interface PageOptions {
   pluginId: string;
-  role: OrgRole;
+  user: PreviewUser;
+  /** The user's RBAC permissions, action → true (what Grafana's index handler puts in bootData.user.permissions). */
+  permissions: Record<string, boolean>;
   theme: Theme;
   origin: string;
 }
 
 function bootData(o: PageOptions): unknown {
-  const login = o.role.toLowerCase();
+  const u = o.user;
   return {
     settings: {
       appUrl: `${o.origin}/`,
@@ -28,23 +31,23 @@ function bootData(o: PageOptions): unknown {
       apps: {},
     },
     user: {
-      id: 1,
-      uid: `preview-${login}`,
-      login,
-      name: `Preview ${o.role}`,
-      email: `${login}@example.invalid`,
+      id: u.id,
+      uid: u.uid,
+      login: u.login,
+      name: u.name,
+      email: u.email,
       isSignedIn: true,
-      orgId: 1,
-      orgName: 'Main Org.',
-      orgRole: o.role,
-      isGrafanaAdmin: o.role === 'Admin',
+      orgId: u.orgId,
+      orgName: u.orgName,
+      orgRole: u.orgRole,
+      isGrafanaAdmin: u.isGrafanaAdmin,
       theme: o.theme,
       lightTheme: o.theme === 'light',
       timezone: 'utc',
       weekStart: 'monday',
       locale: 'en-US',
       language: 'en-US',
-      permissions: {},
+      permissions: o.permissions,
     },
     navTree: [],
     assets: { dark: '', light: '' },
@@ -57,7 +60,7 @@ function scriptJson(value: unknown): string {
 }
 
 export function renderPage(o: PageOptions): string {
-  const boot = { pluginId: o.pluginId, role: o.role, theme: o.theme };
+  const boot: { pluginId: string; role: OrgRole; theme: Theme } = { pluginId: o.pluginId, role: o.user.orgRole, theme: o.theme };
   return `<!doctype html>
 <html lang="en">
 <head>

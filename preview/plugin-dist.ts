@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PLUGIN_DIST, REPO_ROOT } from './paths';
+import type { PluginRoleRegistration } from './rbac';
 
 export interface PluginRoute {
   path: string;
@@ -22,7 +23,8 @@ export interface PluginJson {
   type: string;
   name: string;
   routes?: PluginRoute[];
-  includes?: Array<{ type: string; name?: string; path?: string; role?: string }>;
+  includes?: Array<{ type: string; name?: string; path?: string; role?: string; action?: string }>;
+  roles?: PluginRoleRegistration[];
   [key: string]: unknown;
 }
 

@@ -1,6 +1,7 @@
 // `npx tsx preview/preview-cli.ts`: runs the preview host against a running service.
 // Env: JOBSCOPE_SERVICE_URL (default http://127.0.0.1:8787), JOBSCOPE_API_TOKEN, PREVIEW_PORT (default 3000),
-// PREVIEW_HOST (default 127.0.0.1), PREVIEW_ROLE (Viewer|Editor|Admin, default Admin), PREVIEW_THEME (dark|light).
+// PREVIEW_HOST (default 127.0.0.1), PREVIEW_ROLE (Viewer|Editor|Admin, default Admin), PREVIEW_LOGIN (default the role in
+// lower case), PREVIEW_THEME (dark|light).
 import { startPreviewServer, type OrgRole, type Theme } from './preview-server';
 
 async function main(): Promise<void> {
@@ -14,9 +15,10 @@ async function main(): Promise<void> {
     serviceUrl: process.env.JOBSCOPE_SERVICE_URL ?? 'http://127.0.0.1:8787',
     apiToken: process.env.JOBSCOPE_API_TOKEN,
     role,
+    login: process.env.PREVIEW_LOGIN || undefined,
     theme: (process.env.PREVIEW_THEME as Theme | undefined) ?? 'dark',
   });
-  console.log(`jobscope preview (Grafana host for ${server.pluginId}, role ${role}): ${server.url}/a/${server.pluginId}/settings`);
+  console.log(`jobscope preview (Grafana host for ${server.pluginId}, role ${role}, login ${server.user.login}): ${server.url}/a/${server.pluginId}/settings`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -9,10 +9,12 @@ import { GRAFANA_UI_IMG, HOST_OUT, PLUGIN_DIST, SYSTEMJS_DIST } from './paths';
 import { ensurePluginDist, readPluginJson } from './plugin-dist';
 import { type ProxyRecord, handlePluginProxy } from './plugin-proxy';
 import { PluginSettingsStore } from './plugin-settings';
+import { permissionsMap, userPermissions } from './rbac';
 import { type OrgRole, hasRole } from './route-match';
 import { serveFile } from './static-files';
+import { type PreviewUser, previewUser } from './user';
 
-export type { OrgRole, ProxyRecord, Theme };
+export type { OrgRole, PreviewUser, ProxyRecord, Theme };
 
 export interface PreviewServerOptions {
   /** 0 (default) picks a free port. */
@@ -24,6 +26,8 @@ export interface PreviewServerOptions {
   apiToken?: string;
   /** The signed-in user's org role; defaults to Admin. */
   role?: OrgRole;
+  /** The signed-in user's login (page boot data and X-Grafana-Context); defaults to the role in lower case. */
+  login?: string;
   /** Default theme; a page URL's `?theme=light|dark` overrides it, as in Grafana. */
   theme?: Theme;
   /** Extra or replacement jsonData. */
@@ -42,6 +46,12 @@ export interface PreviewServer {
   unservedApi: string[];
   settings: PluginSettingsStore;
   role: OrgRole;
+  /** Empty or undefined = the role in lower case. */
+  login: string | undefined;
+  /** The signed-in user as the page and the proxy see it now. */
+  readonly user: PreviewUser;
+  /** The user's RBAC permissions (action → true) from dist/plugin.json's roles, as in the page's boot data. */
+  permissions(): Record<string, boolean>;
   close(): Promise<void>;
 }
 
@@ -65,13 +75,19 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   await ensureHostBundle();
   const pluginJson = readPluginJson(dist);
   const id = pluginJson.id;
+  const state: { role: OrgRole; login: string | undefined } = { role: options.role ?? 'Admin', login: options.login };
+  const currentUser = () => previewUser(state.role, state.login);
+  // plugin.json is re-read per request (a rebuilt dist applies without restarting; Grafana needs a restart).
+  const permissionsOf = (json = readPluginJson(dist)) =>
+    permissionsMap(userPermissions(id, json.roles, { orgRole: state.role, isGrafanaAdmin: currentUser().isGrafanaAdmin }));
+  // Invalid roles fail here, as the plugin would fail to load in Grafana.
+  permissionsOf(pluginJson);
   const settings = new PluginSettingsStore(pluginJson, {
     jsonData: { serviceUrl: options.serviceUrl, ...(options.jsonData ?? {}) },
     secureJsonData: options.apiToken ? { apiToken: options.apiToken } : {},
   });
   const proxyLog: ProxyRecord[] = [];
   const unservedApi: string[] = [];
-  const state = { role: options.role ?? ('Admin' as OrgRole) };
   const defaultTheme: Theme = options.theme ?? 'dark';
   let origin = '';
 
@@ -83,8 +99,15 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const proxyPrefix = `/api/plugin-proxy/${id}/`;
     if (p.startsWith(proxyPrefix)) {
       // Re-read plugin.json so a rebuilt dist's routes apply without restarting (Grafana needs a restart; we are kinder).
-      const routes = readPluginJson(dist).routes ?? [];
-      handlePluginProxy(req, res, p.slice(proxyPrefix.length), url.search, { routes, settings, role: () => state.role, log: proxyLog });
+      const json = readPluginJson(dist);
+      handlePluginProxy(req, res, p.slice(proxyPrefix.length), url.search, {
+        pluginId: id,
+        routes: json.routes ?? [],
+        roles: json.roles,
+        settings,
+        user: currentUser,
+        log: proxyLog,
+      });
       return;
     }
     if (p === `/api/plugins/${id}/settings`) {
@@ -149,7 +172,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const themeParam = url.searchParams.get('theme');
     const theme: Theme = themeParam === 'light' || themeParam === 'dark' ? themeParam : defaultTheme;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(renderPage({ pluginId: id, role: state.role, theme, origin }));
+    res.end(renderPage({ pluginId: id, user: currentUser(), permissions: permissionsOf(), theme, origin }));
   };
 
   const server = http.createServer((req, res) => {
@@ -180,6 +203,16 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     set role(role: OrgRole) {
       state.role = role;
     },
+    get login() {
+      return state.login;
+    },
+    set login(login: string | undefined) {
+      state.login = login;
+    },
+    get user() {
+      return currentUser();
+    },
+    permissions: () => permissionsOf(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,8 +1,9 @@
 // Route selection and access of Grafana's app plugin proxy (grafana/grafana pkg/api/pluginproxy/pluginproxy.go):
 // the first route whose method matches ("" and "*" match any) and whose path matches in Grafana's router tree wins
 // (segments equal, `:name` takes one segment, a trailing `*` takes the rest, which is appended to the route URL;
-// without `*` only the exact path matches). A valid reqRole is then checked (Admin > Editor > Viewer); an invalid one
-// is no check, as in Grafana. No match → 404, role too low → 403.
+// without `*` only the exact path matches). Access is then `hasAccessToRoute`: a `reqAction` is an RBAC check (see
+// rbac.ts) and wins over `reqRole`; otherwise a valid reqRole is checked (Admin > Editor > Viewer) and an invalid one
+// is no check; neither → any signed-in user, as in Grafana. No match → 404, no access → 403.
 import path from 'node:path';
 import type { PluginRoute } from './plugin-dist';
 
@@ -11,7 +12,7 @@ const RANK: Record<OrgRole, number> = { Viewer: 1, Editor: 2, Admin: 3 };
 
 export type RouteDecision =
   | { kind: 'forward'; route: PluginRoute; rest: string }
-  | { kind: 'denied'; route: PluginRoute }
+  | { kind: 'denied'; route: PluginRoute; by: 'reqAction' | 'reqRole' }
   | { kind: 'no-match' }
   | { kind: 'unsupported'; route: PluginRoute; reason: string };
 
@@ -45,7 +46,24 @@ export function matchPath(pattern: string, requested: string): { rest: string } 
   return got.length === want.length ? { rest: '' } : null;
 }
 
-export function matchRoute(routes: PluginRoute[], method: string, proxyPath: string, role: OrgRole): RouteDecision {
+/** Who asks: the org role (for reqRole) and the RBAC check of an action (for reqAction). */
+export interface RouteAccess {
+  role: OrgRole;
+  hasAction(action: string): boolean;
+}
+
+/** PluginProxy.hasAccessToRoute. */
+export function routeAllows(route: PluginRoute, access: RouteAccess): { ok: true } | { ok: false; by: 'reqAction' | 'reqRole' } {
+  if (route.reqAction) {
+    return access.hasAction(route.reqAction) ? { ok: true } : { ok: false, by: 'reqAction' };
+  }
+  if (route.reqRole && !hasRole(access.role, route.reqRole)) {
+    return { ok: false, by: 'reqRole' };
+  }
+  return { ok: true };
+}
+
+export function matchRoute(routes: PluginRoute[], method: string, proxyPath: string, access: RouteAccess): RouteDecision {
   const requested = cleanRelativePath(proxyPath);
   for (const route of routes) {
     if (route.method && route.method !== '*' && route.method !== method) {
@@ -55,11 +73,9 @@ export function matchRoute(routes: PluginRoute[], method: string, proxyPath: str
     if (!matched) {
       continue;
     }
-    if (route.reqAction) {
-      return { kind: 'unsupported', route, reason: 'reqAction (RBAC) routes are not reproduced by the preview proxy' };
-    }
-    if (route.reqRole && !hasRole(role, route.reqRole)) {
-      return { kind: 'denied', route };
+    const allowed = routeAllows(route, access);
+    if (!allowed.ok) {
+      return { kind: 'denied', route, by: allowed.by };
     }
     for (const key of ['body', 'urlParams', 'tokenAuth', 'jwtTokenAuth'] as const) {
       if (route[key] !== undefined) {

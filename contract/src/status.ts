@@ -3,6 +3,18 @@ import { JOB_STATES } from './states';
 import { JobSummarySchema } from './job';
 import { QueueName } from './queue-name';
 
+/** An instant as epoch ms or an ISO 8601 time. */
+function timeParam(name: string) {
+  return z.string().transform((v, ctx) => {
+    const ms = /^\d{1,16}$/.test(v) ? Number(v) : /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : Number.NaN;
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be epoch milliseconds or an ISO 8601 time` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
 export const STATUS_DEFAULT_LIMIT = 20;
 export const STATUS_MAX_LIMIT = 200;
 
@@ -20,10 +32,40 @@ export const StatusQuerySchema = z.strictObject({
         .max(STATUS_MAX_LIMIT, `limit must be at most ${STATUS_MAX_LIMIT}`)
     )
     .default(STATUS_DEFAULT_LIMIT),
-  queue: QueueName.optional(),
+  /** One queue name, or several as a comma list. */
+  queue: z
+    .string()
+    .max(4000, 'queue must be at most 4000 characters')
+    .transform((s, ctx) => {
+      const names = [...new Set(s.split(',').map((n) => n.trim()))];
+      for (const n of names) {
+        const problem = QueueName.safeParse(n);
+        if (!problem.success) {
+          ctx.addIssue({ code: 'custom', message: problem.error.issues[0]?.message ?? 'bad queue name' });
+          return z.NEVER;
+        }
+      }
+      return names;
+    })
+    .optional(),
   state: z.enum(JOB_STATES, { error: `state must be one of ${JOB_STATES.join(', ')}` }).optional(),
-});
+  /** Exact job name. */
+  name: z.string().min(1, 'name must not be empty').max(256, 'name must be at most 256 characters').optional(),
+  /** Epoch ms or ISO time: finished jobs by finish time, others by creation time. */
+  from: timeParam('from').optional(),
+  to: timeParam('to').optional(),
+  /** `nextCursor` of the previous page (single-state views only). */
+  cursor: z.string().min(1).max(2000, 'cursor is too long').optional(),
+})
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((q) => q.cursor === undefined || q.state !== undefined, {
+    message: 'cursor needs a state: pages exist for single-state views',
+    path: ['cursor'],
+  });
 export type StatusQuery = z.infer<typeof StatusQuerySchema>;
+
+/** Most jobs per (queue, state) a name or time filter reads before it answers with `complete: false`. */
+export const STATUS_FILTER_WINDOW = 10_000;
 
 const countsSchema = z.object(Object.fromEntries(JOB_STATES.map((s) => [s, z.number().int()])) as {
   [K in (typeof JOB_STATES)[number]]: z.ZodNumber;
@@ -72,8 +114,20 @@ export const StatusResponseSchema = z.object({
   /** Age of the snapshot when it was sent. */
   ageMs: z.number(),
   limit: z.number().int(),
-  filter: z.object({ queue: z.string().nullable(), state: z.enum(JOB_STATES).nullable() }),
+  filter: z.object({
+    /** The queue filter as given (a comma list for several), or null. */
+    queue: z.string().nullable(),
+    queues: z.array(z.string()),
+    state: z.enum(JOB_STATES).nullable(),
+    name: z.string().nullable(),
+    fromMs: z.number().nullable(),
+    toMs: z.number().nullable(),
+  }),
   jobs: z.array(JobSummarySchema),
+  /** Cursor of the next page of a single-state view; null on the last page or without a state. */
+  nextCursor: z.string().nullable(),
+  /** False when a name or time filter stopped at STATUS_FILTER_WINDOW jobs per queue and state. */
+  complete: z.boolean(),
   queues: z.array(QueueSummarySchema),
   workers: z.object({
     status: z.enum(['ok', 'unknown']),

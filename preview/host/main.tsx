@@ -4,7 +4,7 @@
 // SystemJS and its AMD extra are separate <script>s loaded AFTER this bundle: the AMD extra defines a global
 // `define`, and UMD code inside this bundle (lodash) would register through it instead of module.exports.
 import type { AppPlugin } from '@grafana/data';
-import { config, locationService, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { config, locationService, setBackendSrv, setCurrentUser, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { createRoot } from 'react-dom/client';
 import { type ErrorAlert, createBackendSrv } from './backend-srv';
@@ -14,14 +14,20 @@ import { interceptLinkClicks } from './link-clicks';
 import { HostRoutes } from './pages';
 import { registerSharedModules, systemJS } from './shared-modules';
 import { createTemplateSrv } from './template-srv';
+import { type Toast, ToastList, installAppEvents } from './toasts';
 
 /** What tests (and curious humans) can reach from the page: `window.__jobscopeHost`. */
 interface HostHandle {
   ready: boolean;
   error: string | null;
   errorAlerts: ErrorAlert[];
+  /** Every toast shown through appEvents (alert-success/-warning/-error/-info), in order; kept after they vanish. */
+  toasts: Toast[];
   theme: string;
   role: string;
+  login: string;
+  /** bootData.user.permissions: what `hasPermission()` of @grafana/runtime answers from. */
+  permissions: Record<string, boolean>;
   panelMenuLinks(context: object): Array<{ title: string; path: string }>;
   openPanelMenuLink(context: object, index?: number): string;
   /** Client-side navigation, as Grafana's nav menu and links do. */
@@ -32,8 +38,11 @@ const handle: HostHandle = {
   ready: false,
   error: null,
   errorAlerts: [],
+  toasts: [],
   theme: '',
   role: '',
+  login: '',
+  permissions: {},
   panelMenuLinks: () => {
     throw new Error('plugin not loaded yet');
   },
@@ -52,12 +61,18 @@ setBackendSrv(
 );
 
 setTemplateSrv(createTemplateSrv());
+const toastSource = installAppEvents((toast) => handle.toasts.push(toast));
+// Grafana core (app.ts) does setCurrentUser(contextSrv.user) at start-up; contextSrv.user is built from
+// bootData.user, so `hasPermission(action)` of @grafana/runtime reads bootData.user.permissions.
+setCurrentUser(config.bootData.user);
 document.addEventListener('click', interceptLinkClicks);
 
 async function main(): Promise<void> {
   const boot = readBoot();
   handle.theme = config.theme2.colors.mode;
   handle.role = String(config.bootData.user.orgRole);
+  handle.login = config.bootData.user.login;
+  handle.permissions = { ...(config.bootData.user.permissions ?? {}) };
   const system = systemJS();
   registerSharedModules(system);
   const meta = await fetchPluginMeta(boot.pluginId);
@@ -83,6 +98,7 @@ async function main(): Promise<void> {
     <ThemeContext.Provider value={config.theme2}>
       <GlobalStyles />
       <HostRoutes plugin={plugin} role={boot.role} />
+      <ToastList source={toastSource} />
     </ThemeContext.Provider>
   );
   handle.ready = true;

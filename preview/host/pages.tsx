@@ -2,7 +2,7 @@
 // config tabs (route /plugins/:pluginId), modelled on grafana/grafana public/app/features/plugins/components/AppRootPage.tsx
 // and features/plugins/admin/pages/PluginDetails.tsx (reduced to what a plugin can observe).
 import { type AppPlugin, PluginContextProvider, locationUtil } from '@grafana/data';
-import { LocationServiceProvider, locationSearchToObject, locationService } from '@grafana/runtime';
+import { LocationServiceProvider, hasPermission, locationSearchToObject, locationService } from '@grafana/runtime';
 import { Alert, Tab, TabsBar } from '@grafana/ui';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Route, Router, Routes, useLocation } from 'react-router';
@@ -39,11 +39,11 @@ function AppRootPage({ plugin, role }: { plugin: AppPlugin; role: OrgRole }) {
   if (!meta.enabled) {
     return <Alert title="App not enabled" severity="warning" />;
   }
-  // Core refuses a page whose include requires a higher role than the user's.
+  // Core refuses a page whose include requires an RBAC action the user lacks, or (without an action) a higher role.
   const include = meta.includes?.find(
     (i) => i.type === 'page' && i.path && locationUtil.stripBaseFromUrl(i.path) === location.pathname,
   );
-  if (include && !roleAtLeast(role, include.role)) {
+  if (include && (include.action ? !hasPermission(include.action) : !roleAtLeast(role, include.role))) {
     return <Alert title="Access denied" severity="error" data-testid="host-access-denied" />;
   }
   if (!Root) {

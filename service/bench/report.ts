@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BenchOptions } from './options';
 import type { StageResult, ViewResult } from './measure-stages';
+import type { ApiResults, Timed } from './measure-api';
 
 export interface BuildFigures {
   /** Writing the big dataset's history. */
@@ -55,6 +56,8 @@ export interface BenchResults {
     historyListsConsistent: boolean;
   };
   targets: Target[];
+  /** Job detail, pages followed by cursor, and search (measure-api.ts). */
+  api: ApiResults;
   totalSeconds: number;
 }
 
@@ -213,4 +216,99 @@ export function topDifferences(r: BenchResults): string[] {
     }
   }
   return out;
+}
+
+const us = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} µs` : 'n/a');
+const p50p99 = (t: Timed, digits = 2) => `${ms(t.latency.p50, digits)} / ${ms(t.latency.p99, digits)} ms`;
+
+/**
+ * Job detail, page N vs page 1 and search, as Markdown (RESULTS.md). Redis script time is the evalsha line of INFO
+ * commandstats per HTTP request (the script's own run time, on Redis's single thread).
+ */
+export function apiMarkdown(r: BenchResults): string {
+  const a = r.api;
+  const labels = a.detail[0]?.perStage.map((p) => p.label) ?? [];
+  const first = labels[0];
+  const last = labels[labels.length - 1];
+  const lines = [
+    `### Job detail: \`GET /api/jobs/<jobKey>\``,
+    '',
+    `${int(a.jobsInBig)} jobs in Redis at ${last}. Each row cycles through the sampled jobs (spread over the whole ` +
+      'history; waiting ones taken from the wait lists), every one first checked to be the right job in the right state.',
+    '',
+    `| Job | Sampled | p50 / p99 (HTTP), ${last} | Redis script / call, ${last} | Redis CPU / call | Reply | p50 / p99, ${first} | p50 ${last} / ${first} |`,
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const d of a.detail) {
+    const big = d.perStage[d.perStage.length - 1];
+    const small = d.perStage[0];
+    lines.push(
+      `| ${d.kind} | ${d.sampled} | ${p50p99(big)} | ${us(big.redis.scriptUs)} | ${ms(big.redis.cpuMs, 3)} ms | ${kb(d.replyBytes)} | ` +
+        `${p50p99(small)} | ${ms(d.historyRatio)} |`
+    );
+  }
+  lines.push(
+    '',
+    `### Page N vs page 1: \`?state=...&limit=20&cursor=<nextCursor>\` at ${a.pagesLabel}`,
+    '',
+    'Pages reached by following `nextCursor` from page 1; each timed page is then requested again and again with its cursor.',
+    '',
+    '| View | Page (jobs before it) | p50 / p99 (HTTP) | Redis script / call | p50 / page 1 | Redis script / page 1 |',
+    '|---|---|---|---|---|---|'
+  );
+  for (const w of a.paging) {
+    for (const p of w.pages) {
+      lines.push(
+        `| ${w.view} | ${int(p.page)} (${int(p.offset)}) | ${p50p99(p.timed)} | ${us(p.timed.redis.scriptUs)} | ${ms(p.ratio)} | ${ms(p.redisRatio)} |`
+      );
+    }
+  }
+  lines.push('');
+  for (const w of a.paging) {
+    lines.push(
+      `- ${w.view}: walked ${int(w.pagesWalked)} pages, ${int(w.jobsWalked)} of ${int(w.jobsInState)} jobs` +
+        `${w.reachedEnd ? ' (to the last page)' : ''}, each once and newest first: ${w.distinct && w.ordered ? 'yes' : '**no**'}; ` +
+        `${ms(w.walkMsPerPage)} ms per page while walking.`
+    );
+  }
+  lines.push(
+    '',
+    `### Search: \`GET /api/jobs/search?q=...&window=${a.searchWindow}\` over ${r.options.queues} queues`,
+    '',
+    'Default limit (50) unless stated. Hits as returned (by id: jobs whose id is `q`); jobs read = `searched.jobs`.',
+    '',
+    `| Search | q | Hits (by id) | Jobs read (complete) | p50 / p99 (HTTP), ${last} | Redis script / call (scripts) | p50 / p99, ${first} | p50 ${last} / ${first} |`,
+    '|---|---|---|---|---|---|---|---|'
+  );
+  for (const s of a.search) {
+    const big = s.perStage[s.perStage.length - 1];
+    const small = s.perStage[0];
+    const limit = /limit=(\d+)/.exec(s.query)?.[1];
+    lines.push(
+      `| ${s.case}${limit ? `, limit ${limit}` : ''} | \`${s.q}\` | ${big.hits} (${big.idHits}) | ${int(big.searched.jobs)} (${big.searched.complete ? 'yes' : 'no'}) | ` +
+        `${p50p99(big, 1)} | ${us(big.redis.scriptUs)} (${ms(big.redis.scriptCalls, 0)}) | ${p50p99(small, 1)} (read ${int(small.searched.jobs)}) | ${ms(s.historyRatio)} |`
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The same figures, compact, for the console. */
+export function apiConsole(r: BenchResults): string {
+  const a = r.api;
+  const out = ['Job detail (HTTP p50 / p99 per dataset; Redis script µs per call):'];
+  for (const d of a.detail) {
+    out.push(`  ${d.kind.padEnd(9)} ` + d.perStage.map((p) => `${p.label} ${p50p99(p)} ${us(p.redis.scriptUs)}`).join('  |  ') + `  big/small ${ms(d.historyRatio)}`);
+  }
+  out.push(`Pages at ${a.pagesLabel} (limit 20, by cursor): p50, ratio to page 1 (latency / Redis script time):`);
+  for (const w of a.paging) {
+    out.push(`  ${w.view.padEnd(7)} ` + w.pages.map((p) => `p${p.page} ${ms(p.timed.latency.p50)} ms (${ms(p.ratio)} / ${ms(p.redisRatio)})`).join(', '));
+  }
+  out.push(`Search (window ${a.searchWindow}):`);
+  for (const s of a.search) {
+    out.push(
+      `  ${s.case.padEnd(29)} ` +
+        s.perStage.map((p) => `${p.label} ${p50p99(p, 1)} ${us(p.redis.scriptUs)}/${ms(p.redis.scriptCalls, 0)} scripts, ${p.hits} hits, read ${int(p.searched.jobs)}`).join('  |  ')
+    );
+  }
+  return out.join('\n');
 }

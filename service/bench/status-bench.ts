@@ -15,9 +15,10 @@ import { NaiveSnapshotter } from './naive-snapshot';
 import { HelpRequested, OptionsError, parseOptions, type BenchOptions } from './options';
 import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
-import { consoleTable, environment, markdown, redisTimeMarkdown, serviceCommit, summarize, topDifferences, type BenchResults } from './report';
+import { apiConsole, apiMarkdown, consoleTable, environment, markdown, redisTimeMarkdown, serviceCommit, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
 import { measureStages, type Stage } from './measure-stages';
+import { measureApi } from './measure-api';
 import { spawnService, startService, type ServiceUnderTest } from './service-under-test';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -179,6 +180,15 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     admin, requests: options.requests, naiveRequests: options.naiveRequests, warmup: options.warmup, rounds: options.rounds, log,
   });
 
+  // 4. The other read routes on the same services: job detail, pages by cursor, search.
+  const api = await measureApi(
+    datasets.map((d, i) => ({
+      label: d.label, prefix: d.prefix, queues: d.plan.queues, httpUrl: stages[i].httpUrl, fromId: d.fromId, totalIds: d.plan.totalIds,
+    })),
+    results[results.length - 1].totalJobs,
+    { admin, requests: options.requests, slowRequests: options.naiveRequests, warmup: options.warmup, rounds: options.rounds, log }
+  );
+
   const { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds } = options;
   return {
     finishedAt: new Date().toISOString(),
@@ -195,6 +205,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     },
     stages: results,
     ...summarize(results),
+    api,
     totalSeconds: (performance.now() - started) / 1000,
   };
 }
@@ -208,7 +219,7 @@ function save(results: BenchResults): void {
   if (!results.quick) {
     const md =
       '# jobscope status route: benchmark results\n\nWritten by `npm run bench` (see README.md for what the columns mean).\n\n' +
-      `${markdown(results)}\n\n${redisTimeMarkdown(results)}\n`;
+      `${markdown(results)}\n\n${redisTimeMarkdown(results)}\n\n## Job detail, pages and search\n\n${apiMarkdown(results)}\n`;
     fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
     log('wrote bench/RESULTS.md');
   }
@@ -259,6 +270,7 @@ async function main(): Promise<void> {
     return;
   }
   log(`\n${consoleTable(results)}\n`);
+  log(`${apiConsole(results)}\n`);
   const diffs = topDifferences(results);
   if (diffs.length > 0) {
     log(`TOP-20 DIFFERS between jobscope and the naive way:\n  ${diffs.join('\n  ')}\n`);

@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { API_PATHS } from '@jobscope/contract';
@@ -29,6 +30,8 @@ import type { RedisProbe } from './redis/probe';
 import type { StatsCache } from './health/stats-cache';
 import type { HealthSettings } from './health/thresholds';
 import type { ServiceMetrics } from './metrics/metrics';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Health, probes and /metrics (service/HEALTH.md). */
 export interface AlertingDeps {
@@ -71,7 +74,15 @@ export function createApp(deps: AppDeps): Hono {
   // Reads need the read token (when set); any other method needs the write token, in every group alike.
   const guard = tokenGuard(deps.readToken, deps.apiToken, { readOnly: deps.readOnly });
   const audit = auditWrites(deps.audit);
-  const group = (routes: Hono) => guardedGroup(guard, audit, routes);
+  // A successful write makes every cached reading stale: the UI refetches right after an action and must see it.
+  const freshAfterWrites: MiddlewareHandler = async (c, next) => {
+    await next();
+    if (!READ_METHODS.has(c.req.method) && c.res.status < 400) {
+      deps.snapshots.invalidate();
+      deps.alerting?.stats.invalidate();
+    }
+  };
+  const group = (routes: Hono) => guardedGroup(guard, every(audit, freshAfterWrites), routes);
   app.route(API_PATHS.status, group(statusRoutes(deps.snapshots)));
   app.route(API_PATHS.jobs, group(jobRoutes(deps.registry)));
   app.route(API_PATHS.queues, group(queueRoutes(deps.registry)));

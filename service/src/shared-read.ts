@@ -6,6 +6,8 @@
 export class SharedRead<T> {
   private last: { at: number; value: T } | null = null;
   private inflight: Promise<T> | null = null;
+  /** Bumped by invalidate(): a load that started before it may not be shared after it. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -16,14 +18,29 @@ export class SharedRead<T> {
     if (this.last && this.now() - this.last.at < this.ttlMs) {
       return Promise.resolve(this.last.value);
     }
-    this.inflight ??= load()
-      .then((value) => {
-        this.last = { at: this.now(), value };
-        return value;
-      })
-      .finally(() => {
-        this.inflight = null;
-      });
+    if (!this.inflight) {
+      const generation = this.generation;
+      const loading: Promise<T> = load()
+        .then((value) => {
+          if (generation === this.generation) {
+            this.last = { at: this.now(), value };
+          }
+          return value;
+        })
+        .finally(() => {
+          if (this.inflight === loading) {
+            this.inflight = null;
+          }
+        });
+      this.inflight = loading;
+    }
     return this.inflight;
+  }
+
+  /** Forgets the shared result (after a write changed what it read): the next caller starts a new load. */
+  invalidate(): void {
+    this.generation++;
+    this.last = null;
+    this.inflight = null;
   }
 }

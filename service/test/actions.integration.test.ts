@@ -296,6 +296,25 @@ describe('queue actions', () => {
   }, 20_000);
 });
 
+describe('cached readings after a write', () => {
+  it('the status right after an action shows it, however long the snapshot cache is', async () => {
+    const cached = await startService({ JOBSCOPE_PREFIXES: prefix, JOBSCOPE_API_TOKEN: TOKEN, JOBSCOPE_SNAPSHOT_TTL_MS: '60000' });
+    try {
+      await cached.source.queueRegistry.refresh();
+      const paused = async () =>
+        (await getJson(cached, '/api/settings/jobs/status')).body.queues.find((q: { name: string }) => q.name === Q).paused;
+      expect(await paused()).toBe(false);
+      const res = await getJson(cached, queueActionPath(queueAddress(), 'pause'), { method: 'POST', headers: AUTH });
+      expect(res.status).toBe(200);
+      expect(await paused()).toBe(true);
+      await getJson(cached, queueActionPath(queueAddress(), 'resume'), { method: 'POST', headers: AUTH });
+      expect(await paused()).toBe(false);
+    } finally {
+      await cached.close();
+    }
+  });
+});
+
 describe('bad input changes nothing', () => {
   it.each([
     ['an unknown job action', () => jobPath(ref('seed'), 'explode'), undefined, 404, 'not_found'],

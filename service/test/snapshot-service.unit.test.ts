@@ -152,3 +152,32 @@ describe('mergeSources', () => {
     expect(mergeSources([a, b], 10).map((j) => j.id)).toEqual(['a-wait', 'b-wait', 'a-prio-next', 'a-prio-later']);
   });
 });
+
+describe('SnapshotService.invalidate', () => {
+  it('makes the next request read again, and an older in-flight read is not shared after it', async () => {
+    const { source, service } = setup(60_000);
+    await service.get(Q);
+    await service.get(Q);
+    expect(source.calls).toBe(1);
+    let finish: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (finish = r));
+    const original = source.next;
+    source.next = async () => {
+      await gate;
+      return original();
+    };
+    service.invalidate();
+    const before = service.get(Q);
+    expect(source.calls).toBe(2);
+    service.invalidate();
+    source.next = async () => ({ ...(await original()), jobs: [summary('after-the-write', 'PENDING')] });
+    const after = await service.get(Q);
+    expect(source.calls).toBe(3);
+    finish();
+    await before;
+    expect(after.jobs[0].id).toBe('after-the-write');
+    // The read that started before the write finished later, but did not become the shared result.
+    expect((await service.get(Q)).jobs[0].id).toBe('after-the-write');
+    expect(source.calls).toBe(3);
+  });
+});

@@ -389,7 +389,7 @@ describe('GET /api/settings/jobs/status on real BullMQ queues', () => {
     it.each(QUEUE_NAMES)('queue=%s lists only that queue, in the same order', async (name) => {
       const reply = await status(`?limit=200&queue=${encodeURIComponent(name)}`);
       expect(reply.jobs.map(jobKey)).toEqual(only((j) => j.queue === name));
-      expect(reply.filter).toEqual({ queue: name, state: null });
+      expect(reply.filter).toEqual({ queue: name, queues: [name], state: null, name: null, fromMs: null, toMs: null });
       // All queues stay listed: the UI builds its queue picker from them.
       expect(reply.queues).toHaveLength(QUEUE_NAMES.length);
     });
@@ -429,7 +429,12 @@ describe('GET /api/settings/jobs/status on real BullMQ queues', () => {
     it.each([
       ['state=running', 'state must be one of'],
       ['state=', 'state'],
-      ['queue=%20', 'must not be blank'],
+      ['queue=%20', 'must not be empty'],
+      ['queue=a,,b', 'must not be empty'],
+      ['from=yesterday', 'from must be epoch milliseconds or an ISO 8601 time'],
+      ['from=2000&to=1000', 'from must not be after to'],
+      ['cursor=abc', 'cursor needs a state'],
+      ['state=FAILURE&cursor=abc', 'cursor: not a cursor of this service'],
       ['sort=asc', 'sort'],
       ['state=FAILURE&state=SUCCESS', 'state'],
     ])('rejects %s with a 400 that says why', async (query, message) => {

@@ -44,6 +44,11 @@ export class StatsCache {
     return this.opts.windowMs;
   }
 
+  /** After a write: the next reading goes to Redis. */
+  invalidate(): void {
+    this.shared.invalidate();
+  }
+
   get(): Promise<StatsReading> {
     return this.shared.get(() => this.read());
   }

@@ -6,6 +6,8 @@ import { jsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import type { SourceRegistry } from '../sources/registry';
 import { JobKeyParam, jobActionRoutes } from './job-actions';
+import { jobLogRoutes } from './job-logs';
+import { searchRoutes } from './search';
 
 const JobKeyParams = z.object({ jobKey: JobKeyParam });
 
@@ -27,6 +29,10 @@ export function jobRoutes(registry: SourceRegistry): Hono {
     });
     return c.json(await registry.capability(source, 'enqueue').add(queue, request), 201);
   });
+
+  // Before `/:jobKey`, which would otherwise take "search" for a job key.
+  app.route('/search', searchRoutes(registry));
+  app.route('/', jobLogRoutes(registry));
 
   app.get('/:jobKey', validate('param', JobKeyParams, 'invalid_job_key'), async (c) => {
     const { jobKey: ref } = c.req.valid('param');

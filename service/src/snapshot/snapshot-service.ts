@@ -1,11 +1,13 @@
 import {
+  STATUS_FILTER_WINDOW,
   stateRank,
   type JobSummary,
   type RedisStatus,
   type StatusQuery,
   type StatusResponse,
 } from '@jobscope/contract';
-import type { WorkersReport } from '../sources/source';
+import type { JobPosition, PageAnchor, WorkersReport } from '../sources/source';
+import { decodeCursor, encodeCursor } from './page-cursor';
 import type { SourceRegistry } from '../sources/registry';
 import type { RedisProbe } from '../redis/probe';
 import { redisErrorText } from '../redis/error-text';
@@ -48,10 +50,14 @@ export class SnapshotService {
   }
 
   async get(query: StatusQuery): Promise<StatusResponse> {
-    if (query.queue !== undefined) {
-      await this.requireKnownQueue(query.queue);
+    for (const queue of query.queue ?? []) {
+      await this.requireKnownQueue(queue);
     }
-    const key = `${query.limit}|${query.queue ?? ''}|${query.state ?? ''}`;
+    // Checked before any read: a bad or foreign cursor is a 400, never a cache entry.
+    if (query.cursor !== undefined && query.state !== undefined) {
+      decodeCursor({ ...query, state: query.state }, query.cursor);
+    }
+    const key = JSON.stringify([query.limit, query.queue ?? [], query.state ?? '', query.name ?? '', query.from ?? '', query.to ?? '', query.cursor ?? '']);
     let entry = this.entries.get(key);
     if (!entry) {
       entry = { read: new SharedRead<Outcome>(this.opts.ttlMs, this.now), lastGood: null };
@@ -60,6 +66,13 @@ export class SnapshotService {
     const current = entry;
     const outcome = await current.read.get(() => this.build(query, current));
     return this.answer(outcome, current.lastGood);
+  }
+
+  /** After a write: every view reads Redis again on its next request (last good snapshots stay for outages). */
+  invalidate(): void {
+    for (const entry of this.entries.values()) {
+      entry.read.invalidate();
+    }
   }
 
   /** An unknown queue is a 404, not a new cache entry and a Redis read per made-up name. */
@@ -82,10 +95,20 @@ export class SnapshotService {
   private async build(query: StatusQuery, entry: Entry): Promise<Outcome> {
     const started = process.hrtime.bigint();
     try {
+      const page = query.cursor !== undefined && query.state !== undefined ? decodeCursor({ ...query, state: query.state }, query.cursor) : null;
       const [redis, ...parts] = await Promise.all([
         this.opts.probe.ping(),
         ...this.opts.registry.sources.map((s) =>
-          s.reads.snapshot({ limit: query.limit, queue: query.queue, state: query.state })
+          s.reads.snapshot({
+            limit: query.limit,
+            queues: query.queue,
+            state: query.state,
+            name: query.name,
+            fromMs: query.from,
+            toMs: query.to,
+            window: STATUS_FILTER_WINDOW,
+            after: page?.anchor,
+          })
         ),
       ]);
       if (!redis.ok) {
@@ -98,8 +121,15 @@ export class SnapshotService {
         stale: false,
         ageMs: 0,
         limit: query.limit,
-        filter: { queue: query.queue ?? null, state: query.state ?? null },
-        jobs: mergeSources(parts.map((p) => p.jobs), query.limit),
+        filter: {
+          queue: query.queue?.join(',') ?? null,
+          queues: query.queue ?? [],
+          state: query.state ?? null,
+          name: query.name ?? null,
+          fromMs: query.from ?? null,
+          toMs: query.to ?? null,
+        },
+        ...this.page(query, parts, page),
         queues: parts.flatMap((p) => p.queues),
         workers: mergeWorkers(parts.map((p) => p.workers)),
         redis,
@@ -111,6 +141,28 @@ export class SnapshotService {
     } catch (err) {
       return { ok: false, error: redisErrorText(err) };
     }
+  }
+
+  /**
+   * The merged page and the cursor of the next one. Sources other than the anchor's do not know its position, so
+   * their jobs are kept only when they sort after the anchor's time.
+   */
+  private page(
+    query: StatusQuery,
+    parts: Array<{ jobs: JobSummary[]; positions?: JobPosition[]; complete?: boolean }>,
+    page: { anchor: PageAnchor; time: number } | null
+  ): Pick<StatusResponse, 'jobs' | 'nextCursor' | 'complete'> {
+    const lists = this.opts.registry.sources.map((source, i) => {
+      const jobs = parts[i].jobs.map((job, k) => ({ job, position: parts[i].positions?.[k] }));
+      return page && source.id !== page.anchor.source ? jobs.filter((j) => sortTime(j.job) > page.time) : jobs;
+    });
+    const merged = mergeSources(lists, query.limit, (j) => j.job);
+    const last = merged[merged.length - 1];
+    const nextCursor =
+      query.state !== undefined && merged.length === query.limit && last?.position
+        ? encodeCursor(query, { ...jobAddress(last.job), position: last.position }, sortTime(last.job))
+        : null;
+    return { jobs: merged.map((j) => j.job), nextCursor, complete: parts.every((p) => p.complete !== false) };
   }
 
   private remember(key: string, entry: Entry): void {
@@ -143,20 +195,25 @@ function sortTime(job: JobSummary): number {
  * Each source's list is already in display order (and its own order within a state, e.g. prioritized jobs in run
  * order, is kept): several are merged k-way, comparing only the heads by state, then by time, then source.
  */
-export function mergeSources(lists: JobSummary[][], limit: number): JobSummary[] {
+export function mergeSources<T = JobSummary>(
+  lists: T[][],
+  limit: number,
+  jobOf: (item: T) => JobSummary = (item) => item as unknown as JobSummary
+): T[] {
   if (lists.length === 1) {
     return lists[0].slice(0, limit);
   }
   const positions = lists.map(() => 0);
-  const merged: JobSummary[] = [];
+  const merged: T[] = [];
   while (merged.length < limit) {
     let best = -1;
     for (let s = 0; s < lists.length; s++) {
-      const head = lists[s][positions[s]];
-      if (head === undefined) {
+      const headItem = lists[s][positions[s]];
+      if (headItem === undefined) {
         continue;
       }
-      const current = best < 0 ? undefined : lists[best][positions[best]];
+      const head = jobOf(headItem);
+      const current = best < 0 ? undefined : jobOf(lists[best][positions[best]]);
       if (
         current === undefined ||
         stateRank(head.state) - stateRank(current.state) < 0 ||
@@ -171,6 +228,10 @@ export function mergeSources(lists: JobSummary[][], limit: number): JobSummary[]
     merged.push(lists[best][positions[best]++]);
   }
   return merged;
+}
+
+function jobAddress(job: JobSummary): Omit<PageAnchor, 'position'> {
+  return { source: job.source, prefix: job.prefix, queue: job.queue, id: job.id };
 }
 
 function mergeWorkers(reports: WorkersReport[]): WorkersReport {

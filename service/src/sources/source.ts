@@ -42,11 +42,40 @@ export interface SourceReads {
   job(ref: JobRef): Promise<JobDetail | null>;
   /** Per-queue numbers for health checks and /metrics, from O(1) reads per queue; read-only. */
   queueStats(request: QueueStatsRequest): Promise<QueueStatsReport>;
+  /** A page of a job's log lines, oldest first; null when the job does not exist. Optional: not every source logs. */
+  logs?(ref: JobRef, page: { offset: number; limit: number }): Promise<JobLogPage | null>;
+  /** Finds jobs by id or by text; bounded by `request.window` per queue and state. Optional. */
+  search?(request: SearchRequest): Promise<SearchResult>;
   /**
    * A gauge of this source's own per-state counts, when it has a well-known one (BullMQ: `bullmq_jobs`); its
    * `state` label values come from `stateLabel(native)`.
    */
   readonly nativeJobsMetric?: { name: string; help: string; stateLabel(native: string): string };
+}
+
+export interface JobLogPage {
+  /** Lines of this page, each cut to JOB_LOG_LINE_MAX_BYTES. */
+  lines: string[];
+  offset: number;
+  /** All lines the job has. */
+  total: number;
+}
+
+export interface SearchRequest {
+  /** An exact job id, or text matched case-insensitively in name, data, return value and error. */
+  q: string;
+  /** Queue names to search (all when empty). */
+  queues: string[];
+  state?: JobState;
+  limit: number;
+  /** Newest jobs per queue and state that text search reads. */
+  window: number;
+}
+
+export interface SearchResult {
+  jobs: JobSummary[];
+  /** What was searched, so the UI can say "searched the newest 1,000 per queue". */
+  searched: { jobs: number; window: number; complete: boolean };
 }
 
 export interface SourceEnqueue {
@@ -118,8 +147,33 @@ export interface QueueRef {
 
 export interface SnapshotRequest {
   limit: number;
-  queue?: string;
+  /** Queue names to list jobs from (all when absent); every queue is still counted. */
+  queues?: string[];
   state?: JobState;
+  /** Exact job name. */
+  name?: string;
+  /** Finished jobs by finish time, others by creation time (ms, inclusive). */
+  fromMs?: number;
+  toMs?: number;
+  /** Most jobs per queue and state a name or time filter reads. */
+  window: number;
+  /** Continue after this job of a previous page (single-state views). */
+  after?: PageAnchor;
+}
+
+/** Where the previous page ended, as the source that listed that job described it (`SourceSnapshot.positions`). */
+export interface PageAnchor {
+  source: string;
+  prefix: string;
+  queue: string;
+  id: string;
+  /** The source's own ordering of the job (BullMQ: the display group and its score or sort field). */
+  position: JobPosition;
+}
+
+export interface JobPosition {
+  group: number;
+  sortKey: string;
 }
 
 export interface WorkersReport {
@@ -130,6 +184,10 @@ export interface WorkersReport {
 
 export interface SourceSnapshot {
   jobs: JobSummary[];
+  /** Each job's position in the source's order, parallel to `jobs`: what a page cursor anchors on. */
+  positions?: JobPosition[];
+  /** False when a filter stopped reading before it had seen every job in scope. */
+  complete?: boolean;
   queues: QueueSummary[];
   workers: WorkersReport;
 }

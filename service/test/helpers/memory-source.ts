@@ -113,7 +113,7 @@ export class MemorySource implements JobSource {
 
   private snapshot(r: SnapshotRequest): SourceSnapshot {
     const jobs = this.jobs
-      .filter((j) => (r.queue === undefined || j.queue === r.queue) && (!r.state || STATE_OF_MEMORY[j.native] === r.state))
+      .filter((j) => (r.queues === undefined || r.queues.includes(j.queue)) && (!r.state || STATE_OF_MEMORY[j.native] === r.state))
       .map((j) => this.summary(j))
       .sort((a, b) => stateRank(a.state) - stateRank(b.state) || (b.createdAtMs ?? 0) - (a.createdAtMs ?? 0))
       .slice(0, r.limit);

@@ -12,7 +12,12 @@ export interface PageGlobals {
     error: string | null;
     theme: string;
     role: string;
+    login: string;
+    /** bootData.user.permissions (action → true), as the plugin's hasPermission checks see them. */
+    permissions: Record<string, boolean>;
     errorAlerts: Array<{ url: string; status: number; message: string }>;
+    /** Every toast published through appEvents (kept after it vanishes from the page). */
+    toasts: HostToast[];
     panelMenuLinks(context: object): Array<{ title: string; path: string }>;
     openPanelMenuLink(context: object, index?: number): string;
     navigate(path: string): void;
@@ -24,6 +29,14 @@ export interface PageGlobals {
   };
   getComputedStyle(element: object): { backgroundColor: string };
   fetch(url: string, init?: object): Promise<{ status: number; json(): Promise<unknown> }>;
+}
+
+export interface HostToast {
+  id: number;
+  at: number;
+  severity: 'success' | 'warning' | 'error' | 'info';
+  title: string;
+  text: string;
 }
 
 export const settingsPath = (pluginId: string, query = '') => `/a/${pluginId}/settings${query}`;
@@ -99,6 +112,11 @@ export async function wasReloaded(page: Page): Promise<boolean> {
 /** Error toasts Grafana would have shown (failed requests that did not set showErrorAlert: false). */
 export async function errorToasts(page: Page): Promise<Array<{ url: string; status: number; message: string }>> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__jobscopeHost?.errorAlerts ?? []);
+}
+
+/** Toasts the plugin raised through Grafana's appEvents (alert-success & co.), in order. */
+export async function appToasts(page: Page): Promise<HostToast[]> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__jobscopeHost?.toasts ?? []);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -28,6 +28,8 @@ import { compareRawJobs, runSnapshot, snapshotScript, type RawSnapshotJob } from
 import { toJobSummary } from './job-summary';
 import { queueStatsScript, readQueueStats } from './queue-stats';
 import { jobDetailScript, readJobDetail } from './job-detail';
+import { jobLogsScript, readJobLogs } from './job-logs';
+import { searchBullMQ, searchIdScript, searchTextScript } from './search';
 import { BullMQActions } from './actions';
 import { keyBase, readInBatches } from './queue-set';
 import { BULLMQ_MAX_PRIORITY, METRIC_STATE_OF_BULLMQ, nativeCountsOf, stateCountsOf, type BullMQNativeState } from './native-states';
@@ -72,6 +74,11 @@ export class BullMQSource implements JobSource {
       snapshot: (request) => this.snapshot(request),
       job: (ref) => this.job(ref),
       queueStats: (request) => this.queueStats(request),
+      logs: (ref, page) => readJobLogs(this.client, ref, page),
+      search: async (request) => {
+        await this.queueRegistry.ready();
+        return searchBullMQ(this.client, this.queueRegistry.list(), request, { source: this.id, queuesPerCall: this.opts.queuesPerCall });
+      },
       nativeJobsMetric: {
         name: 'bullmq_jobs',
         help: 'Jobs per queue and BullMQ state (same names as Queue.exportPrometheusMetrics).',
@@ -84,7 +91,7 @@ export class BullMQSource implements JobSource {
 
   /** `redisMajorVersion` picks the script variant (flags need Redis 7). */
   async start(redisMajorVersion = 7): Promise<void> {
-    for (const script of [snapshotScript, queueStatsScript, jobDetailScript]) {
+    for (const script of [snapshotScript, queueStatsScript, jobDetailScript, jobLogsScript, searchIdScript, searchTextScript]) {
       script.define(this.client, redisMajorVersion);
     }
     this.queueRegistry.start();
@@ -107,14 +114,19 @@ export class BullMQSource implements JobSource {
       this.queueRegistry.list(),
       this.opts,
       (batch) => {
-        const only = request.queue === undefined ? undefined : batch.findIndex((q) => q.name === request.queue);
+        const after = request.after?.source === this.id ? request.after : undefined;
         return runSnapshot(this.client, {
           queueKeys: batch.map(keyBase),
           limit: request.limit,
           resultBytes: RESULT_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
           tracebackBytes: TRACEBACK_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
           state: request.state,
-          onlyQueueIndex: only,
+          queueNames: request.queues,
+          name: request.name,
+          fromMs: request.fromMs,
+          toMs: request.toMs,
+          window: request.window,
+          after: after && { ...after.position, prefix: after.prefix, queue: after.queue, id: after.id },
         });
       }
     );
@@ -147,11 +159,16 @@ export class BullMQSource implements JobSource {
     });
     merged.sort(compareRawJobs);
     const now = Date.now();
-    const jobs = merged
-      .slice(0, request.limit)
-      .map((raw) => toJobSummary(raw, { source: this.id, prefix: raw.queue.prefix, queue: raw.queue.name }, now));
+    const page = merged.slice(0, request.limit);
+    const jobs = page.map((raw) => toJobSummary(raw, { source: this.id, prefix: raw.queue.prefix, queue: raw.queue.name }, now));
     // All queues even when filtered: the UI builds its queue picker from them.
-    return { jobs, queues: summaries, workers };
+    return {
+      jobs,
+      positions: page.map((raw) => ({ group: raw.group ?? 0, sortKey: raw.sortKey })),
+      complete: results.every((r) => r.complete),
+      queues: summaries,
+      workers,
+    };
   }
 
   private job(ref: JobRef): Promise<JobDetail | null> {

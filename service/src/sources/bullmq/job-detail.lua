@@ -31,13 +31,13 @@ if rcall('EXISTS', jobKey) == 0 then return nil end
 --- @include "native-states"
 --- @include "job-fields"
 --- @include "cut"
---- @include "find-state"
+--- @include "locate-job"
 -- The summary's fields, then what only the detail shows.
 local DETAIL_FIELDS = {'data', 'opts', 'ats', 'deid', 'parentKey'}
 local F_DATA = #FIELDS + 1
 for _, f in ipairs(DETAIL_FIELDS) do FIELDS[#FIELDS + 1] = f end
 
-local nativeIndex, sortKey = findState(base, id, MAXLEN)
+local nativeIndex, sortKey = locateJob(base, id, MAXLEN)
 
 local f = rcall('HMGET', jobKey, unpack(FIELDS))
 local dataBytes = f[F_DATA] and #f[F_DATA] or 0
@@ -66,7 +66,7 @@ local function addChildren(keys)
     -- "<prefix>:<queue>:<id>": ids and queue names hold no ":", prefixes may.
     local childBase, childId = string.match(childKey, '^(.*:)([^:]+)$')
     local childIndex = 0
-    if childBase then childIndex = findState(childBase, childId, MAXLEN) end
+    if childBase then childIndex = locateJob(childBase, childId, MAXLEN) end
     children[#children + 1] = childKey
     children[#children + 1] = childIndex
   end

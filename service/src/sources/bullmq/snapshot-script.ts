@@ -25,7 +25,18 @@ export interface RawSnapshotJob {
   id: string;
   /** Score or hash field the job was ordered by (delayed: due * 4096 + seq). */
   sortKey: string;
+  /** Display group of the script (1-based), part of a page cursor; absent for jobs read one by one. */
+  group?: number;
   fields: RawJobFields;
+}
+
+/** Where a page starts: after this job of this display group (see snapshot.lua ARGV[9]). */
+export interface SnapshotAnchor {
+  group: number;
+  sortKey: string;
+  prefix: string;
+  queue: string;
+  id: string;
 }
 
 export interface RawSnapshot {
@@ -33,6 +44,8 @@ export interface RawSnapshot {
   counts: number[][];
   paused: boolean[];
   jobs: RawSnapshotJob[];
+  /** False when a filter stopped reading a stream at the window. */
+  complete: boolean;
 }
 
 export interface SnapshotArgs {
@@ -46,21 +59,46 @@ export interface SnapshotArgs {
    * -1 lists none. Counts are still read for all.
    */
   onlyQueueIndex?: number;
+  /** Queue names to list jobs from (all when absent); counts are still read for all. */
+  queueNames?: string[];
+  name?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** Most ids read per stream when filtering. */
+  window: number;
+  /** Continue after this job (a page cursor). */
+  after?: SnapshotAnchor;
 }
 
-type SnapshotReply = [number[], number[], Array<Array<string | null | number>>];
+type SnapshotReply = [number[], number[], Array<Array<string | null | number>>, number];
 
-/** `<prefix>:<queue>:` → queue (queue names cannot contain ":", prefixes can). */
-function queueNameOfKey(queueKey: string): string {
+/** `<prefix>:<queue>:` → prefix and queue (queue names cannot contain ":", prefixes can). */
+function queueOfKey(queueKey: string): { prefix: string; name: string } {
   const parts = queueKey.split(':');
-  return parts[parts.length - 2];
+  return { prefix: parts.slice(0, -2).join(':'), name: parts[parts.length - 2] };
+}
+
+function queueNameOfKey(queueKey: string): string {
+  return queueOfKey(queueKey).name;
+}
+
+/** Merge order of queues: by prefix, then name (the registry's order), so every batch agrees on it. */
+export function compareQueues(a: { prefix: string; name: string }, b: { prefix: string; name: string }): number {
+  if (a.prefix !== b.prefix) {
+    return a.prefix < b.prefix ? -1 : 1;
+  }
+  return a.name === b.name ? 0 : a.name < b.name ? -1 : 1;
 }
 
 /**
  * The script's list of queues to take jobs from: "" for all, else 1-based indices ("0" lists none). A queue filter is
  * by name, so the same name under several prefixes is listed under all of them, not only the first one found.
  */
-function listedQueues(queueKeys: string[], onlyQueueIndex: number | undefined): string {
+function listedQueues(queueKeys: string[], onlyQueueIndex: number | undefined, names?: string[]): string {
+  if (names !== undefined) {
+    const indices = queueKeys.flatMap((k, i) => (names.includes(queueNameOfKey(k)) ? [String(i + 1)] : []));
+    return indices.length ? indices.join(',') : '0';
+  }
   if (onlyQueueIndex === undefined) {
     return '';
   }
@@ -75,15 +113,24 @@ export const snapshotScript = new LuaScript<SnapshotReply>('jobscopeSnapshot', '
 
 export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<RawSnapshot> {
   const groups = args.state ? GROUPS_OF_STATE[args.state].join(',') : '';
-  const only = listedQueues(args.queueKeys, args.onlyQueueIndex);
+  const only = listedQueues(args.queueKeys, args.onlyQueueIndex, args.queueNames);
+  const range = args.fromMs !== undefined || args.toMs !== undefined ? `${args.fromMs ?? 0},${args.toMs ?? 8.64e15}` : '';
+  const after = args.after;
+  const cursor = after
+    ? [after.group, after.sortKey, after.id, ...args.queueKeys.map((k) => Math.sign(compareQueues(queueOfKey(k), { prefix: after.prefix, name: after.queue })))].join(',')
+    : '';
   const reply = await snapshotScript.run(client, args.queueKeys, [
     args.limit,
     args.resultBytes,
     args.tracebackBytes,
     groups,
     only,
+    args.name ?? '',
+    range,
+    args.window,
+    cursor,
   ]);
-  const [flatCounts, paused, rows] = reply;
+  const [flatCounts, paused, rows, complete] = reply;
   const counts: number[][] = [];
   const n = BULLMQ_NATIVE_STATES.length;
   for (let q = 0; q < args.queueKeys.length; q++) {
@@ -92,7 +139,7 @@ export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<Ra
   const jobs = rows.map((row) => {
     const fields = {} as RawJobFields;
     FIELD_NAMES.forEach((name, k) => {
-      const v = row[4 + k];
+      const v = row[5 + k];
       fields[name] = v === null || v === undefined ? null : String(v);
     });
     return {
@@ -100,10 +147,11 @@ export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<Ra
       native: BULLMQ_NATIVE_STATES[Number(row[1]) - 1],
       id: String(row[2]),
       sortKey: String(row[3]),
+      group: Number(row[4]),
       fields,
     };
   });
-  return { counts, paused: paused.map((p) => Number(p) === 1), jobs };
+  return { counts, paused: paused.map((p) => Number(p) === 1), jobs, complete: Number(complete) === 1 };
 }
 
 /**

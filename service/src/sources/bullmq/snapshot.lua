@@ -10,11 +10,19 @@
   ARGV[3]  byte budget of the traceback excerpt
   ARGV[4]  groups to list, e.g. "1,2,3" ("" = all); see GROUPS below
   ARGV[5]  1-based indices of the only queues to list, e.g. "2,5" ("" = all, "0" = none); counts cover all queues
+  ARGV[6]  exact job name to keep ("" = any)
+  ARGV[7]  "from,to" in ms ("" = any time): finished jobs by finish time (their zset score, read by score range),
+           others by creation time (the `timestamp` field)
+  ARGV[8]  window: with a name or time filter (or a cursor), most ids read per (queue, state) stream
+  ARGV[9]  cursor ("" = first page): "group,sortKey,anchorId,cmp1,cmp2,..." where cmp_q is -1/0/1 = queue q is
+           before / is / is after the anchor job's queue in the merge order. Pages continue after the anchor job:
+           groups before it are skipped, and in its group jobs that sort before it (or tie with it and come first).
 
-  Returns { counts, paused, jobs }:
-    counts  Q*8 integers in NATIVE order per queue (NATIVE: includes/native-states.lua)
-    paused  Q integers (1 = meta.paused set)
-    jobs    { {queueIndex, nativeIndex, jobId, sortKey, field1..field13}, ... } in display order
+  Returns { counts, paused, jobs, complete }:
+    counts    Q*8 integers in NATIVE order per queue (NATIVE: includes/native-states.lua)
+    paused    Q integers (1 = meta.paused set)
+    jobs      { {queueIndex, nativeIndex, jobId, sortKey, groupIndex, field1..field13}, ... } in display order
+    complete  1 unless a filtered stream stopped at the window before it was used up
 ]]
 local N = tonumber(ARGV[1])
 local RESULT_BYTES = tonumber(ARGV[2])
@@ -24,6 +32,22 @@ if ARGV[5] ~= '' then
   onlyQueues = {}
   for i in string.gmatch(ARGV[5], '%d+') do onlyQueues[tonumber(i)] = true end
 end
+local NAME = ARGV[6]
+local FROM, TO = nil, nil
+if ARGV[7] ~= '' then
+  local a, b = string.match(ARGV[7], '^(-?%d+),(-?%d+)$')
+  FROM, TO = tonumber(a), tonumber(b)
+end
+local WINDOW = tonumber(ARGV[8])
+local cursor = nil
+if ARGV[9] ~= '' then
+  local parts = {}
+  for part in string.gmatch(ARGV[9], '[^,]+') do parts[#parts + 1] = part end
+  cursor = {group = tonumber(parts[1]), key = tonumber(parts[2]), raw = parts[2], id = parts[3], cmp = {}}
+  for q = 4, #parts do cursor.cmp[q - 3] = tonumber(parts[q]) end
+end
+local filtered = NAME ~= '' or FROM ~= nil or cursor ~= nil
+local complete = 1
 local rcall = redis.call
 
 --- @include "native-states"
@@ -66,10 +90,31 @@ end
 -- are in push order (active: last started first; wait: last queued first); their sort field is read only for the
 -- head, to interleave queues.
 local CHUNK = 16
+if filtered then CHUNK = 256 end
+-- Finished states are scored by finish time: a time filter reads them by score range.
+local FINISHED = {[7] = true, [8] = true}
 
-local function openStream(q, i, take, desc)
-  return {q = q, i = i, take = take, desc = desc, key = KEYS[q] .. NATIVE[i], list = IS_LIST[i],
-    pos = 1, fetched = 0, ids = {}, keys = {}, raw = {}}
+local function openStream(q, i, take, desc, anchored)
+  local s = {q = q, i = i, take = take, desc = desc, key = KEYS[q] .. NATIVE[i], list = IS_LIST[i],
+    pos = 1, fetched = 0, ids = {}, keys = {}, raw = {}, anchored = anchored}
+  if not s.list then
+    -- Score range to read: the time filter (finished states) and the cursor's anchor bound it.
+    local lo, hi = '-inf', '+inf'
+    if FROM and FINISHED[i] then lo, hi = FROM, TO end
+    if anchored then
+      if desc then hi = anchored.raw else lo = anchored.raw end
+    end
+    if lo ~= '-inf' or hi ~= '+inf' then s.lo, s.hi = lo, hi end
+  elseif anchored and cursor.cmp[q] == 0 then
+    -- The anchor's own list: continue right after the anchor job, wherever pushes moved it.
+    local at = rcall('LPOS', s.key, cursor.id, 'MAXLEN', WINDOW)
+    if at then
+      s.fetched = at + 1
+      s.take = s.take + at + 1
+      s.afterAnchor = true
+    end
+  end
+  return s
 end
 
 -- Makes sure the stream has a head with its sort key; false when it is used up.
@@ -81,7 +126,14 @@ local function head(s)
       for _, id in ipairs(rcall('LRANGE', s.key, s.fetched, stop)) do s.ids[#s.ids + 1] = id end
     else
       local r
-      if s.desc then
+      if s.lo then
+        local count = stop - s.fetched + 1
+        if s.desc then
+          r = rcall('ZREVRANGEBYSCORE', s.key, s.hi, s.lo, 'WITHSCORES', 'LIMIT', s.fetched, count)
+        else
+          r = rcall('ZRANGEBYSCORE', s.key, s.lo, s.hi, 'WITHSCORES', 'LIMIT', s.fetched, count)
+        end
+      elseif s.desc then
         r = rcall('ZREVRANGE', s.key, s.fetched, stop, 'WITHSCORES')
       else
         r = rcall('ZRANGE', s.key, s.fetched, stop, 'WITHSCORES')
@@ -111,37 +163,53 @@ local function better(a, b, desc)
   return false
 end
 
-local function summary(q, id)
-  local f = rcall('HMGET', KEYS[q] .. id, unpack(FIELDS))
-  -- A job removed since its id was listed has no hash: skip it.
-  if not (f[1] or f[2]) then return nil end
-  -- Progress is whatever the worker reported; a huge object must not bloat the reply.
-  f[F_PROGRESS] = cut(f[F_PROGRESS], RESULT_BYTES)
-  f[F_REASON] = cut(f[F_REASON], RESULT_BYTES)
-  f[F_RETURN] = cut(f[F_RETURN], RESULT_BYTES)
-  if f[F_TRACE] then
-    local ok, arr = pcall(cjson.decode, f[F_TRACE])
-    if ok and type(arr) == 'table' and #arr > 0 and type(arr[#arr]) == 'string' then
-      f[F_TRACE] = cut(arr[#arr], TRACE_BYTES)
-    else
-      f[F_TRACE] = false
-    end
+-- Whether a stream's head comes after the cursor's anchor job in the merge order (always true without one).
+local function afterAnchor(s)
+  local a = s.anchored
+  if not a or s.afterAnchor then return true end
+  local k = s.keys[s.pos]
+  if k ~= a.key then
+    if s.desc then return k < a.key end
+    return k > a.key
   end
-  return f
+  local cmp = cursor.cmp[s.q]
+  if cmp ~= 0 then return cmp > 0 end
+  local id = s.ids[s.pos]
+  -- Ties within one zset are in member order (ZREVRANGE: descending).
+  if s.list then return id ~= a.id end
+  if s.desc then return id < a.id end
+  return id > a.id
 end
+
+-- The name and creation-time filters, on the fields the summary read anyway.
+local function kept(i, f)
+  if NAME ~= '' and f[1] ~= NAME then return false end
+  if FROM and not FINISHED[i] then
+    local created = tonumber(f[2]) or 0
+    if created < FROM or created > TO then return false end
+  end
+  return true
+end
+
+--- @include "read-summary"
 
 local jobs = {}
 local budget = N
 for g, group in ipairs(GROUPS) do
   if budget <= 0 then break end
-  if (not anyWanted) or wanted[g] then
+  if ((not anyWanted) or wanted[g]) and not (cursor and g < cursor.group) then
+    local anchored = nil
+    if cursor and g == cursor.group then anchored = cursor end
     local streams = {}
     for q = 1, Q do
       if (not onlyQueues) or onlyQueues[q] then
         for _, i in ipairs(group.natives) do
           local c = counts[(q - 1) * S + i]
           if c > 0 then
-            streams[#streams + 1] = openStream(q, i, math.min(budget, c), group.desc)
+            -- Filters skip jobs, so a filtered stream may read up to the window beyond the page.
+            local take = math.min(budget, c)
+            if filtered then take = math.min(c, budget + WINDOW) end
+            streams[#streams + 1] = openStream(q, i, take, group.desc, anchored)
           end
         end
       end
@@ -149,20 +217,28 @@ for g, group in ipairs(GROUPS) do
     while budget > 0 do
       local best = nil
       for _, s in ipairs(streams) do
+        while head(s) and not afterAnchor(s) do s.pos = s.pos + 1 end
         if head(s) and (best == nil or better(s, best, group.desc)) then best = s end
       end
       if best == nil then break end
       local id, raw = best.ids[best.pos], best.raw[best.pos]
       best.pos = best.pos + 1
-      local f = summary(best.q, id)
-      if f then
-        local row = {best.q, best.i, id, raw}
+      -- A job removed since its id was listed has no hash: readSummary skips it.
+      local f = readSummary(KEYS[best.q] .. id, RESULT_BYTES, TRACE_BYTES)
+      if f and kept(best.i, f) then
+        local row = {best.q, best.i, id, raw, g}
         for k = 1, #FIELDS do row[#row + 1] = f[k] end
         jobs[#jobs + 1] = row
         budget = budget - 1
       end
     end
+    if filtered then
+      for _, s in ipairs(streams) do
+        local c = counts[(s.q - 1) * S + s.i]
+        if s.fetched >= s.take and s.take < c and s.pos > #s.ids and budget > 0 then complete = 0 end
+      end
+    end
   end
 end
 
-return {counts, paused, jobs}
+return {counts, paused, jobs, complete}
