@@ -153,6 +153,38 @@ describe('promote and remove', () => {
     expect(await Job.fromId(queue, 'flow-c')).toBeUndefined();
   });
 
+  it('remove racing a worker that takes the job: removed, or 409 and processed — never a hash without its list entry', async () => {
+    const q = new Queue('act-race', { connection, prefix });
+    closers.push(() => q.obliterate({ force: true }).finally(() => q.close()));
+    await q.add('seed', {}, { jobId: 'race-seed' });
+    await service.source.queueRegistry.refresh();
+    const outcomes: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      const id = `race-${round}`;
+      await q.add('r', {}, { jobId: id });
+      const worker = new Worker('act-race', async () => sleep(50), { connection, prefix, autorun: false });
+      // The worker starts taking jobs as the remove is sent.
+      const running = worker.run().catch(() => undefined);
+      const res = await post(jobPath(ref(id, 'act-race'), 'remove'));
+      await sleep(200);
+      await worker.close();
+      await running;
+      outcomes.push(res.status);
+      const hash = await redis.exists(`${prefix}:act-race:${id}`);
+      const lists = await Promise.all(['wait', 'active'].map((l) => redis.lpos(`${prefix}:act-race:${l}`, id)));
+      const sets = await Promise.all(['completed', 'failed', 'delayed', 'prioritized'].map((z) => redis.zscore(`${prefix}:act-race:${z}`, id)));
+      const placed = [...lists, ...sets].filter((v) => v !== null).length;
+      if (res.status === 200) {
+        expect([id, hash, placed]).toEqual([id, 0, 0]);
+      } else {
+        expect([id, res.status, res.body.error.code]).toEqual([id, 409, 'wrong_state']);
+        // Not removed: the job exists in exactly one state.
+        expect([id, hash, placed]).toEqual([id, 1, 1]);
+      }
+    }
+    expect(outcomes.every((s) => s === 200 || s === 409)).toBe(true);
+  }, 30_000);
+
   it('refuses to remove a running job with a 409, and the job keeps running', async () => {
     const q = new Queue('act-busy', { connection, prefix });
     closers.push(() => q.obliterate({ force: true }).finally(() => q.close()));

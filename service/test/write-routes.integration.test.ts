@@ -1,8 +1,10 @@
 import type { Hono } from 'hono';
 import { jobPath } from '@jobscope/contract';
 import type { Service } from '../src/service';
-import { testPrefix } from './helpers/prefix';
-import { getJson, startService } from './helpers/service';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { changedKeys, deleteByPrefix, keyspaceDigest, testPrefix } from './helpers/prefix';
+import { getJson, sharedConnection, startService } from './helpers/service';
 
 /**
  * Every route that changes anything needs the write token, by construction of the route groups: this enumerates the
@@ -13,14 +15,25 @@ const TOKEN = 'write-routes-token';
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
+const PREFIX = testPrefix('write-routes');
 let service: Service;
+let redis: Redis;
+let queue: Queue;
 
 beforeAll(async () => {
-  service = await startService({ JOBSCOPE_PREFIXES: testPrefix('write-routes'), JOBSCOPE_API_TOKEN: TOKEN });
+  redis = new Redis(sharedConnection());
+  // A real queue with a waiting job, so every enumerated write names something that exists.
+  queue = new Queue('q', { connection: sharedConnection(), prefix: PREFIX });
+  await queue.add('j', { n: 1 }, { jobId: 'j1' });
+  service = await startService({ JOBSCOPE_PREFIXES: PREFIX, JOBSCOPE_API_TOKEN: TOKEN });
+  await service.source.queueRegistry.refresh();
 });
 
 afterAll(async () => {
   await service?.close();
+  await queue?.obliterate({ force: true }).finally(() => queue.close());
+  await deleteByPrefix(redis, PREFIX);
+  redis.disconnect();
 });
 
 /**
@@ -28,7 +41,7 @@ afterAll(async () => {
  * with alternatives (`:action{retry|remove}`) one URL per alternative.
  */
 function concrete(pattern: string): string[] {
-  const key = jobPath({ source: 'bullmq', prefix: 'bull', queue: 'q', id: '1' }).split('/').pop()!;
+  const key = jobPath({ source: 'bullmq', prefix: PREFIX, queue: 'q', id: 'j1' }).split('/').pop()!;
   const alternatives = /:\w+\{([^}]*)\}/.exec(pattern);
   if (alternatives) {
     return alternatives[1]
@@ -59,7 +72,7 @@ describe('write routes', () => {
   it('include the enqueue route (the enumeration sees the real routes)', () => {
     const targets = writeTargets(service.app);
     expect(targets).toContainEqual(['POST', '/api/jobs']);
-    expect(targets).toContainEqual(['POST', '/api/jobs/bullmq:bull:q:1/cancel']);
+    expect(targets).toContainEqual(['POST', `/api/jobs/bullmq:${PREFIX}:q:j1/cancel`]);
     expect(targets).toContainEqual(['POST', '/api/queues/q/retry-failed']);
   });
 
@@ -70,6 +83,7 @@ describe('write routes', () => {
   ])('answer 401 with WWW-Authenticate for %s, on every write method of every API path', async (_what, headers) => {
     const targets = writeTargets(service.app);
     expect(targets.length).toBeGreaterThan(3);
+    const before = await keyspaceDigest(redis, PREFIX);
     for (const [method, url] of targets) {
       const res = await getJson(service, url, {
         method,
@@ -79,13 +93,15 @@ describe('write routes', () => {
       expect([method, url, res.status, res.body?.error?.code]).toEqual([method, url, 401, 'unauthorized']);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
     }
+    expect(changedKeys(before, await keyspaceDigest(redis, PREFIX))).toEqual([]);
   });
 });
 
 describe('read-only mode', () => {
   it('answers 403 read_only on every write method of every API path, even with the right token', async () => {
+    const before = await keyspaceDigest(redis, PREFIX);
     const readOnly = await startService({
-      JOBSCOPE_PREFIXES: testPrefix('write-routes-ro'),
+      JOBSCOPE_PREFIXES: PREFIX,
       JOBSCOPE_API_TOKEN: TOKEN,
       JOBSCOPE_READ_ONLY: 'true',
     });
@@ -98,6 +114,7 @@ describe('read-only mode', () => {
         });
         expect([method, url, res.status, res.body?.error?.code]).toEqual([method, url, 403, 'read_only']);
       }
+      expect(changedKeys(before, await keyspaceDigest(redis, PREFIX))).toEqual([]);
     } finally {
       await readOnly.close();
     }
