@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'wrong_state',
   'no_listener',
   'read_only',
+  'too_many_streams',
   'redis_unavailable',
   'redis_timeout',
   'http_error',

@@ -3,6 +3,8 @@ import { jobKey, type JobRef } from './job-ref';
 /** Paths of the service's HTTP API, shared so the plugin and the service cannot disagree. */
 export const API_PATHS = {
   status: '/api/settings/jobs/status',
+  /** Server-Sent Events of the status payload (same filters). */
+  stream: '/api/settings/jobs/stream',
   /** `POST`: add a job. Every per-job route lives under it: `/api/jobs/<encoded jobKey>[/action]`. */
   jobs: '/api/jobs',
   /** `GET ?q=`: find jobs by id or text (registered before `/api/jobs/:jobKey`). */

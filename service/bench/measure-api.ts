@@ -8,7 +8,7 @@ import {
   type StatusResponse,
 } from '@jobscope/contract';
 import { isFailedId } from './dataset';
-import { KeepAliveClient, Sampler, type LatencyStats, type Measurement } from './measure';
+import { KeepAliveClient, Sampler, type CommandCosts, type LatencyStats, type Measurement } from './measure';
 
 /**
  * The routes beside the status list, timed over HTTP against the same spawned services: job detail, pages far down a
@@ -50,6 +50,8 @@ export interface RedisPerCall {
 export interface Timed {
   latency: LatencyStats;
   redis: RedisPerCall;
+  /** Top commands by Redis time per request (commands run inside a script also count under evalsha). */
+  commands: CommandCosts;
 }
 
 export interface DetailRow {
@@ -118,7 +120,11 @@ const DETAIL_SAMPLE = 50;
 
 function timed(m: Measurement): Timed {
   const script = m.redisCommands.evalsha ?? { callsPerRequest: 0, usPerRequest: 0 };
-  return { latency: m.latency, redis: { scriptUs: script.usPerRequest, scriptCalls: script.callsPerRequest, cpuMs: m.redisCpuMs } };
+  return {
+    latency: m.latency,
+    redis: { scriptUs: script.usPerRequest, scriptCalls: script.callsPerRequest, cpuMs: m.redisCpuMs },
+    commands: m.redisCommands,
+  };
 }
 
 async function getJson<T>(client: KeepAliveClient, url: string): Promise<{ body: T; bytes: number }> {

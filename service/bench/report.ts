@@ -218,6 +218,10 @@ export function topDifferences(r: BenchResults): string[] {
   return out;
 }
 
+const commandList = (t: Timed) =>
+  Object.entries(t.commands)
+    .map(([name, c]) => `${name.replace(/\|/g, ' ')} ${c.usPerRequest.toFixed(0)} (${c.callsPerRequest.toFixed(c.callsPerRequest < 10 ? 1 : 0)})`)
+    .join(', ');
 const us = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} µs` : 'n/a');
 const p50p99 = (t: Timed, digits = 2) => `${ms(t.latency.p50, digits)} / ${ms(t.latency.p99, digits)} ms`;
 
@@ -263,6 +267,12 @@ export function apiMarkdown(r: BenchResults): string {
       );
     }
   }
+  lines.push('', 'Redis time per request by command (µs, calls per request), page 1 vs page 2 and the deepest page timed:', '');
+  for (const w of a.paging) {
+    for (const p of w.pages.filter((p, i) => i <= 1 || i === w.pages.length - 1)) {
+      lines.push(`- ${w.view} page ${int(p.page)}: ${commandList(p.timed)}`);
+    }
+  }
   lines.push('');
   for (const w of a.paging) {
     lines.push(
@@ -275,7 +285,9 @@ export function apiMarkdown(r: BenchResults): string {
     '',
     `### Search: \`GET /api/jobs/search?q=...&window=${a.searchWindow}\` over ${r.options.queues} queues`,
     '',
-    'Default limit (50) unless stated. Hits as returned (by id: jobs whose id is `q`); jobs read = `searched.jobs`.',
+    'Default limit (50) unless stated. Hits as returned (by id: jobs whose id is `q`); jobs read = `searched.jobs`. ' +
+      'Redis script time is a mean per request (several script calls, one after the other on Redis\'s thread), so with ' +
+      'a skewed distribution it can exceed the p50.',
     '',
     `| Search | q | Hits (by id) | Jobs read (complete) | p50 / p99 (HTTP), ${last} | Redis script / call (scripts) | p50 / p99, ${first} | p50 ${last} / ${first} |`,
     '|---|---|---|---|---|---|---|---|'
@@ -302,6 +314,9 @@ export function apiConsole(r: BenchResults): string {
   out.push(`Pages at ${a.pagesLabel} (limit 20, by cursor): p50, ratio to page 1 (latency / Redis script time):`);
   for (const w of a.paging) {
     out.push(`  ${w.view.padEnd(7)} ` + w.pages.map((p) => `p${p.page} ${ms(p.timed.latency.p50)} ms (${ms(p.ratio)} / ${ms(p.redisRatio)})`).join(', '));
+    for (const p of [w.pages[0], w.pages[1]].filter(Boolean)) {
+      out.push(`    page ${p.page}: ${commandList(p.timed)}`);
+    }
   }
   out.push(`Search (window ${a.searchWindow}):`);
   for (const s of a.search) {

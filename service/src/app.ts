@@ -16,6 +16,8 @@ import {
 } from './sources/source';
 import { auditWrites, type AuditLog } from './audit/audit-log';
 import { auditRoutes } from './routes/audit';
+import { streamRoutes } from './routes/stream';
+import type { StreamHub } from './stream/stream-hub';
 import { SnapshotUnavailableError } from './snapshot/snapshot-service';
 import { ApiError, errorBody, sendError } from './http/errors';
 import { requireReadToken, tokenGuard } from './http/auth';
@@ -48,6 +50,7 @@ export interface AppDeps {
   registry: SourceRegistry;
   snapshots: SnapshotService;
   audit: AuditLog;
+  streams: StreamHub;
   /** JOBSCOPE_READ_ONLY: every write answers 403. */
   readOnly?: boolean;
   /** Optional so apps built for other routes' tests need not wire it; createService always does. */
@@ -84,6 +87,7 @@ export function createApp(deps: AppDeps): Hono {
   };
   const group = (routes: Hono) => guardedGroup(guard, every(audit, freshAfterWrites), routes);
   app.route(API_PATHS.status, group(statusRoutes(deps.snapshots)));
+  app.route(API_PATHS.stream, group(streamRoutes(deps.streams)));
   app.route(API_PATHS.jobs, group(jobRoutes(deps.registry)));
   app.route(API_PATHS.queues, group(queueRoutes(deps.registry)));
   app.route(API_PATHS.audit, group(auditRoutes(deps.audit)));

@@ -34,6 +34,8 @@ const EnvSchema = z.object({
     (ms) => ms === 0 || ms >= 1000,
     'must be 0 (off) or at least 1000'
   ),
+  JOBSCOPE_STREAM_INTERVAL_MS: z.coerce.number().int().min(100, 'must be at least 100').max(60_000).default(1000),
+  JOBSCOPE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(2000),
   JOBSCOPE_QUEUES_PER_CALL: z.coerce.number().int().min(1).max(1000).default(50),
   JOBSCOPE_STATS_TTL_MS: nonNegativeMs('JOBSCOPE_STATS_TTL_MS', 1000),
   JOBSCOPE_HEALTH_WINDOW_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(300_000),
@@ -64,6 +66,7 @@ export interface Config {
   apiToken: string | null;
   /** Every write answers 403 (JOBSCOPE_READ_ONLY). */
   readOnly: boolean;
+  stream: { intervalMs: number; maxStreams: number };
   readToken: string | null;
   snapshotTtlMs: number;
   discoveryIntervalMs: number;
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queues: e.JOBSCOPE_QUEUES && e.JOBSCOPE_QUEUES.length > 0 ? e.JOBSCOPE_QUEUES : null,
     apiToken: e.JOBSCOPE_API_TOKEN ?? null,
     readOnly: e.JOBSCOPE_READ_ONLY,
+    stream: { intervalMs: e.JOBSCOPE_STREAM_INTERVAL_MS, maxStreams: e.JOBSCOPE_MAX_STREAMS },
     readToken: e.JOBSCOPE_READ_TOKEN ?? null,
     snapshotTtlMs: e.JOBSCOPE_SNAPSHOT_TTL_MS,
     discoveryIntervalMs: e.JOBSCOPE_DISCOVERY_INTERVAL_MS,

@@ -38,6 +38,8 @@ export async function runService(options: ServiceOptions = {}): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
+    // Open event streams would keep the server from closing: end them first (browsers reconnect elsewhere).
+    service.streams.close();
     server.close(() => {
       service.close().finally(() => process.exit(0));
     });

@@ -7,6 +7,7 @@ import { RedisProbe } from './redis/probe';
 import { BullMQSource } from './sources/bullmq/bullmq-source';
 import { SourceRegistry } from './sources/registry';
 import { AuditLog } from './audit/audit-log';
+import { StreamHub } from './stream/stream-hub';
 import type { JobSource } from './sources/source';
 import { SnapshotService } from './snapshot/snapshot-service';
 import { createApp } from './app';
@@ -18,6 +19,7 @@ export interface Service {
   redis: Redis;
   source: BullMQSource;
   registry: SourceRegistry;
+  streams: StreamHub;
   snapshots: SnapshotService;
   probe: RedisProbe;
   stats: StatsCache;
@@ -61,6 +63,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     ttlMs: config.snapshotTtlMs,
     onBuilt: metrics.observeSnapshot,
   });
+  const streams = new StreamHub({ snapshots, registry, ...config.stream });
   const app = createApp({
     logger,
     apiToken: config.apiToken,
@@ -68,6 +71,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     registry,
     snapshots,
     audit: new AuditLog(logger),
+    streams,
     readOnly: config.readOnly,
     alerting: { stats, settings: config.health, probe, metrics },
   });
@@ -76,11 +80,13 @@ export async function createService(config: Config, logger: Logger, options: Ser
     redis,
     source,
     registry,
+    streams,
     snapshots,
     probe,
     stats,
     metrics,
     async close() {
+      streams.close();
       await Promise.allSettled(registry.sources.map((s) => s.close()));
       await redis.quit().catch(() => redis.disconnect());
     },

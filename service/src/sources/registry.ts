@@ -93,6 +93,12 @@ export class SourceRegistry {
     return source;
   }
 
+  /** Every source's change marker joined, or null when a source has none (then every read is a full one). */
+  async changeMarker(queues?: string[]): Promise<string | null> {
+    const markers = await Promise.all(this.sources.map((s) => (s.reads.changeMarker ? s.reads.changeMarker(queues) : null)));
+    return markers.some((m) => m === null) ? null : markers.join('|');
+  }
+
   /** A source's optional capability, or the 405 saying the source lacks it. */
   capability<C extends Capability>(source: JobSource, capability: C): NonNullable<JobSource[C]> {
     const found = source[capability];

@@ -42,6 +42,11 @@ export interface SourceReads {
   job(ref: JobRef): Promise<JobDetail | null>;
   /** Per-queue numbers for health checks and /metrics, from O(1) reads per queue; read-only. */
   queueStats(request: QueueStatsRequest): Promise<QueueStatsReport>;
+  /**
+   * A string that changes whenever a job of these queues (all when absent) changes state or progress: cheap (O(1) per
+   * queue) and read-only; lets live streams skip reading a snapshot when nothing moved. Optional.
+   */
+  changeMarker?(queues?: string[]): Promise<string>;
   /** A page of a job's log lines, oldest first; null when the job does not exist. Optional: not every source logs. */
   logs?(ref: JobRef, page: { offset: number; limit: number }): Promise<JobLogPage | null>;
   /** Finds jobs by id or by text; bounded by `request.window` per queue and state. Optional. */

@@ -31,6 +31,7 @@ import { jobDetailScript, readJobDetail } from './job-detail';
 import { jobLogsScript, readJobLogs } from './job-logs';
 import { searchBullMQ, searchIdScript, searchTextScript } from './search';
 import { BullMQActions } from './actions';
+import { readChangeMarker } from './change-marker';
 import { keyBase, readInBatches } from './queue-set';
 import { BULLMQ_MAX_PRIORITY, METRIC_STATE_OF_BULLMQ, nativeCountsOf, stateCountsOf, type BullMQNativeState } from './native-states';
 import { errorMessage } from '../../redis/probe';
@@ -74,6 +75,10 @@ export class BullMQSource implements JobSource {
       snapshot: (request) => this.snapshot(request),
       job: (ref) => this.job(ref),
       queueStats: (request) => this.queueStats(request),
+      changeMarker: async (queues) => {
+        await this.queueRegistry.ready();
+        return readChangeMarker(this.client, this.queueRegistry.list(), queues);
+      },
       logs: (ref, page) => readJobLogs(this.client, ref, page),
       search: async (request) => {
         await this.queueRegistry.ready();
