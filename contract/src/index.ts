@@ -6,6 +6,7 @@ export * from './job';
 export * from './queue-ref';
 export * from './actions';
 export * from './search';
+export * from './export';
 export * from './status';
 export * from './enqueue';
 export * from './errors';

@@ -9,6 +9,8 @@ export const API_PATHS = {
   jobs: '/api/jobs',
   /** `GET ?q=`: find jobs by id or text (registered before `/api/jobs/:jobKey`). */
   search: '/api/jobs/search',
+  /** `GET ?format=csv|json&<filters>&max=`: a download of the current view (registered before `/api/jobs/:jobKey`). */
+  export: '/api/jobs/export',
   /** `GET`: every known queue with its source and prefix. Queue actions live under it. */
   queues: '/api/queues',
   /** `GET ?limit=`: the newest writes first. */

@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): Hono {
   const group = (routes: Hono) => guardedGroup(guard, every(audit, freshAfterWrites), routes);
   app.route(API_PATHS.status, group(statusRoutes(deps.snapshots)));
   app.route(API_PATHS.stream, group(streamRoutes(deps.streams)));
-  app.route(API_PATHS.jobs, group(jobRoutes(deps.registry)));
+  app.route(API_PATHS.jobs, group(jobRoutes(deps.registry, deps.snapshots)));
   app.route(API_PATHS.queues, group(queueRoutes(deps.registry)));
   app.route(API_PATHS.audit, group(auditRoutes(deps.audit)));
 

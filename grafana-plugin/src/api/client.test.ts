@@ -1,6 +1,18 @@
 import { FakeBackend } from '../test/fakeBackend';
-import { makeStatus } from '../test/fixtures';
-import { enqueueJob, fetchAudit, fetchHealth, fetchStatus, runJobAction, runQueueAction, ServiceError } from './client';
+import { makeDetail, makeStatus } from '../test/fixtures';
+import {
+  enqueueJob,
+  fetchAudit,
+  fetchHealth,
+  fetchJobDetail,
+  fetchJobLogs,
+  fetchStatus,
+  isJobNotFound,
+  runJobAction,
+  runQueueAction,
+  searchJobs,
+  ServiceError,
+} from './client';
 
 const STATUS_URL = '/api/plugin-proxy/jobscope-jobs-app/api/settings/jobs/status';
 
@@ -147,5 +159,43 @@ describe('api client', () => {
     expect((await failure(fetchAudit(20))).message).toMatch(/outcome.*entry 1/);
     new FakeBackend(() => ({ status: 200, data: [] })).install();
     expect((await failure(fetchAudit(20))).message).toContain('entries');
+  });
+
+  it('sends every status filter: queue list, state, name, from, to, cursor', async () => {
+    const backend = new FakeBackend(() => ({ status: 200, data: makeStatus() })).install();
+    await fetchStatus({ queue: 'a,b', state: 'FAILURE', name: 'n', from: '1', to: '2', cursor: 'c', limit: 5 });
+    expect(backend.calls[0].params).toEqual({
+      limit: 5,
+      queue: 'a,b',
+      state: 'FAILURE',
+      name: 'n',
+      from: '1',
+      to: '2',
+      cursor: 'c',
+    });
+  });
+
+  it('reads a job detail, its logs and a search at the contract paths; a 404 is "not found"', async () => {
+    const ref = { source: 'bullmq', prefix: 'bull', queue: 'e:mail', id: '3' };
+    const backend = new FakeBackend((call) =>
+      call.url.endsWith('/logs')
+        ? { status: 200, data: { lines: ['a'], offset: 10, total: 11 } }
+        : call.url.endsWith('/search')
+          ? { status: 200, data: { q: 'x', jobs: [], searched: { jobs: 0, window: 1000, complete: true } } }
+          : { status: 200, data: makeDetail() }
+    ).install();
+    await expect(fetchJobDetail(ref)).resolves.toMatchObject({ failedReason: 'boom: the whole reason' });
+    await expect(fetchJobLogs(ref, 10, 100)).resolves.toEqual({ lines: ['a'], offset: 10, total: 11 });
+    await searchJobs({ q: 'x', queue: 'a,b', limit: 100, window: 1000 });
+    expect(backend.calls.map((c) => [c.url.replace('/api/plugin-proxy/jobscope-jobs-app', ''), c.params])).toEqual([
+      ['/api/jobs/bullmq:bull:e%253Amail:3', undefined],
+      ['/api/jobs/bullmq:bull:e%253Amail:3/logs', { offset: 10, limit: 100 }],
+      ['/api/jobs/search', { q: 'x', queue: 'a,b', limit: 100, window: 1000 }],
+    ]);
+    new FakeBackend(() => ({ status: 404, data: { error: { code: 'job_not_found', message: 'gone' } } })).install();
+    const e = await failure(fetchJobDetail(ref));
+    expect(isJobNotFound(e)).toBe(true);
+    new FakeBackend(() => ({ status: 404, data: { error: { code: 'unknown_queue', message: 'no queue' } } })).install();
+    expect(isJobNotFound(await failure(fetchJobDetail(ref)))).toBe(false);
   });
 });

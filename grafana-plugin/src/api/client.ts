@@ -6,6 +6,9 @@ import {
   EnqueueResponseSchema,
   ErrorBodySchema,
   JobActionResponseSchema,
+  JobDetailSchema,
+  JobLogPageSchema,
+  SearchResponseSchema,
   QueueActionResponseSchema,
   StatusResponseSchema,
   jobPath,
@@ -19,11 +22,14 @@ import {
   type HealthResponse,
   type JobAction,
   type JobActionResponse,
+  type JobDetail,
+  type JobLogPageResponse,
   type JobRef,
   type JobState,
   type QueueAction,
   type QueueActionResponse,
   type QueueAddress,
+  type SearchResponse,
   type StatusResponse,
 } from '@jobscope/contract';
 
@@ -120,14 +126,24 @@ function parseOrThrow<T>(schema: Schema<T>, value: unknown, what: string): T {
 }
 
 export interface StatusFilter {
+  /** One queue name, or several as a comma list. */
   queue?: string;
   state?: JobState;
+  /** Exact job name. */
+  name?: string;
+  /** Epoch ms or ISO time (finished jobs by finish time, others by creation time). */
+  from?: string;
+  to?: string;
+  /** `nextCursor` of the previous page (single-state views only). */
+  cursor?: string;
   limit?: number;
 }
 
+const STATUS_PARAMS = ['limit', 'queue', 'state', 'name', 'from', 'to', 'cursor'] as const;
+
 export async function fetchStatus(filter: StatusFilter = {}): Promise<StatusResponse> {
   const params: Record<string, string | number> = {};
-  for (const key of ['limit', 'queue', 'state'] as const) {
+  for (const key of STATUS_PARAMS) {
     const value = filter[key];
     if (value !== undefined && value !== '') {
       params[key] = value;
@@ -135,6 +151,45 @@ export async function fetchStatus(filter: StatusFilter = {}): Promise<StatusResp
   }
   const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.status), params });
   return parseOrThrow(StatusResponseSchema, data, 'status');
+}
+
+/** `GET /api/jobs/<jobKey>`: the job's detail (404 `job_not_found` once it is gone). */
+export async function fetchJobDetail(ref: JobRef): Promise<JobDetail> {
+  const { data } = await call<unknown>({ url: proxyUrl(jobPath(jobRefOf(ref))) });
+  return parseOrThrow(JobDetailSchema, data, 'job detail');
+}
+
+/** `GET /api/jobs/<jobKey>/logs?offset=&limit=`: one page of the job's log lines, oldest first. */
+export async function fetchJobLogs(ref: JobRef, offset: number, limit: number): Promise<JobLogPageResponse> {
+  const { data } = await call<unknown>({ url: proxyUrl(jobPath(jobRefOf(ref), 'logs')), params: { offset, limit } });
+  return parseOrThrow(JobLogPageSchema, data, 'job logs');
+}
+
+export interface SearchParams {
+  q: string;
+  /** Comma list of queue names. */
+  queue?: string;
+  state?: JobState;
+  limit?: number;
+  window?: number;
+}
+
+/** `GET /api/jobs/search?q=`: an exact id across queues, else text in name, data, result or error. */
+export async function searchJobs(search: SearchParams): Promise<SearchResponse> {
+  const params: Record<string, string | number> = { q: search.q };
+  for (const key of ['queue', 'state', 'limit', 'window'] as const) {
+    const value = search[key];
+    if (value !== undefined && value !== '') {
+      params[key] = value;
+    }
+  }
+  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.search), params });
+  return parseOrThrow(SearchResponseSchema, data, 'search');
+}
+
+/** True when the service says the job does not exist (any more). */
+export function isJobNotFound(error: ServiceError | null | undefined): boolean {
+  return !!error && error.status === 404 && (!error.body || error.body.error.code === 'job_not_found');
 }
 
 export async function enqueueJob(request: EnqueueRequest): Promise<EnqueueResponse> {

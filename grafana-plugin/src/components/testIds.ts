@@ -49,6 +49,49 @@ export const TEST_IDS = {
   recentActionRow: 'recent-action-row',
   recentActionsEmpty: 'recent-actions-empty',
   recentActionsError: 'recent-actions-error',
+  /** The job drawer (opened by a row click or `&job=<jobKey>`), its close button and its tabs (`job-drawer-tab-<name>`). */
+  jobDrawer: 'job-drawer',
+  jobDrawerClose: 'job-drawer-close',
+  jobDrawerTabOverview: 'job-drawer-tab-overview',
+  jobDrawerTabData: 'job-drawer-tab-data',
+  jobDrawerTabResult: 'job-drawer-tab-result',
+  jobDrawerTabError: 'job-drawer-tab-error',
+  jobDrawerTabLogs: 'job-drawer-tab-logs',
+  jobDrawerTabFlow: 'job-drawer-tab-flow',
+  /** The drawer's "job no longer exists" state (404), and its load error. */
+  jobDrawerNotFound: 'job-drawer-not-found',
+  jobDrawerError: 'job-drawer-error',
+  /** Overview: the timeline entries. */
+  jobTimelineEntry: 'job-timeline-entry',
+  /** Data and Result tabs: the value shown and the "truncated, N bytes in all" note. */
+  jobDataValue: 'job-data-value',
+  jobResultValue: 'job-result-value',
+  jobValueTruncated: 'job-value-truncated',
+  /** Error tab: the full failure reason and each stack trace entry. */
+  jobFailedReason: 'job-failed-reason',
+  jobStacktraceEntry: 'job-stacktrace-entry',
+  /** Logs tab: one log line, the pager, and the empty state. */
+  jobLogsLine: 'job-logs-line',
+  jobLogsPager: 'job-logs-pager',
+  jobLogsOlder: 'job-logs-older',
+  jobLogsEmpty: 'job-logs-empty',
+  /** Flow tab: the parent link and each child (with `data-job-key`). */
+  jobFlowParent: 'job-flow-parent',
+  jobFlowChild: 'job-flow-child',
+  /** Jobs toolbar: search box, queue multi-select, exact name, time range, load more, "showing N of M". */
+  jobsSearchInput: 'jobs-search-input',
+  jobsQueueMultiselect: 'jobs-queue-multiselect',
+  jobsNameInput: 'jobs-name-input',
+  jobsFrom: 'jobs-from',
+  jobsTo: 'jobs-to',
+  jobsLoadMore: 'jobs-load-more',
+  jobsShowing: 'jobs-showing',
+  /** A name or time filter stopped at its window (`complete: false`). */
+  jobsIncomplete: 'jobs-incomplete',
+  /** Search mode: what was searched, the empty state and the error. */
+  searchSummary: 'search-summary',
+  searchEmpty: 'search-empty',
+  searchError: 'search-error',
 } as const;
 
 export type TestId = (typeof TEST_IDS)[keyof typeof TEST_IDS];

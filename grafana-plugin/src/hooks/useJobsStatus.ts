@@ -10,8 +10,12 @@ export const JOBS_POLL_INTERVAL_MS = 2000;
 export { JOBS_LIMIT };
 
 export interface JobsStatusOptions {
+  /** One queue or a comma list. */
   queue?: string;
   state?: JobState;
+  name?: string;
+  from?: string;
+  to?: string;
   /** Fetch and poll only while the Jobs tab is shown. */
   enabled: boolean;
   paused: boolean;
@@ -37,11 +41,17 @@ export interface JobsStatus {
  * once); a request in flight is never overlapped (interval ticks and `refresh` join it); failures are not retried,
  * the banner shows them and the next tick tries again.
  */
-export function useJobsStatus({ queue, state, enabled, paused }: JobsStatusOptions): JobsStatus {
+/** Whether polls run: the tab is shown, not paused and the document visible (shared by the job drawer). */
+export function usePolling(enabled: boolean, paused: boolean): boolean {
+  const visible = useDocumentVisible();
+  return enabled && visible && !paused;
+}
+
+export function useJobsStatus({ queue, state, name, from, to, enabled, paused }: JobsStatusOptions): JobsStatus {
   const visible = useDocumentVisible();
   const polling = enabled && visible && !paused;
   const query = useQuery<StatusResponse, ServiceError>({
-    ...statusQueryOptions({ queue, state, limit: JOBS_LIMIT }),
+    ...statusQueryOptions({ queue, state, name, from, to, limit: JOBS_LIMIT }),
     enabled,
     refetchInterval: polling ? JOBS_POLL_INTERVAL_MS : false,
     refetchIntervalInBackground: false,

@@ -1,4 +1,10 @@
-import { emptyStateCounts, type JobSummary, type QueueSummary, type StatusResponse } from '@jobscope/contract';
+import {
+  emptyStateCounts,
+  type JobDetail,
+  type JobSummary,
+  type QueueSummary,
+  type StatusResponse,
+} from '@jobscope/contract';
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
 
@@ -91,6 +97,36 @@ export function makeStatus(overrides: Partial<StatusResponse> = {}): StatusRespo
     workers: { status: 'ok', reason: null, items: [] },
     redis: { ok: true, latencyMs: 1.25, error: null, version: '7.2.4' },
     service: { name: 'jobscope', version: '0.1.0' },
+    ...overrides,
+  };
+}
+
+export function makeDetail(overrides: Partial<JobDetail> = {}): JobDetail {
+  return {
+    ...makeJob({
+      id: '3',
+      state: 'FAILURE',
+      nativeState: 'failed',
+      result: null,
+      error: 'boom',
+      traceback: 'Error: boom\n    at work (worker.js:10:5)',
+    }),
+    data: { text: '{"to":"a@example.com","n":1}', truncated: false, bytes: 28 },
+    returnValue: { text: null, truncated: false, bytes: 0 },
+    failedReason: 'boom: the whole reason',
+    stacktrace: ['Error: first\n    at one (worker.js:1:1)', 'Error: boom\n    at work (worker.js:10:5)'],
+    opts: { attempts: 2 },
+    attemptsStarted: 2,
+    delayMs: null,
+    deduplicationId: null,
+    parent: null,
+    children: { processed: 0, unprocessed: 0, failed: 0, ignored: 0, items: [] },
+    logCount: 0,
+    timeline: [
+      { event: 'created', atMs: T0, detail: null },
+      { event: 'attempt-failed', atMs: null, detail: 'Error: first' },
+      { event: 'finished', atMs: T0 + 3500, detail: null },
+    ],
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { dateTimeFormat, dateTimeFormatTimeAgo, getTimeZone } from '@grafana/data';
+import { dateTimeFormat, dateTimeFormatTimeAgo, dateTimeParse, getTimeZone } from '@grafana/data';
 import type { TimeZone } from '@grafana/schema';
 import { config } from '@grafana/runtime';
 
@@ -43,4 +43,29 @@ export function formatAbsolute(ms: number | null): string {
     return '';
   }
   return dateTimeFormat(ms, { timeZone: userTimeZone() });
+}
+
+/** Epoch ms of a `from`/`to` URL value (epoch ms or ISO, as the service takes them); null when neither. */
+export function timeParamMs(value: string | undefined): number | null {
+  if (!value) {
+    return null;
+  }
+  const ms = /^\d{1,16}$/.test(value) ? Number(value) : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * A time typed in a from/to field, in the user's time zone: "2026-11-29 12:00:00", an ISO time, epoch ms, or a Grafana
+ * relative time such as "now-1h" (taken at the moment it is entered). Returns epoch ms, or null when not a time.
+ */
+export function parseTimeInput(text: string): number | null {
+  const value = text.trim();
+  if (/^\d{1,16}$/.test(value)) {
+    return Number(value);
+  }
+  if (!/^now/.test(value) && !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    return null;
+  }
+  const parsed = dateTimeParse(value, { timeZone: userTimeZone() });
+  return parsed.isValid() ? parsed.valueOf() : null;
 }

@@ -8,6 +8,8 @@ import type { SourceRegistry } from '../sources/registry';
 import { JobKeyParam, jobActionRoutes } from './job-actions';
 import { jobLogRoutes } from './job-logs';
 import { searchRoutes } from './search';
+import { exportRoutes } from './export';
+import type { SnapshotService } from '../snapshot/snapshot-service';
 
 const JobKeyParams = z.object({ jobKey: JobKeyParam });
 
@@ -16,7 +18,7 @@ const JobKeyParams = z.object({ jobKey: JobKeyParam });
  * `POST /:jobKey/<action>` acts on one (job-actions.ts).
  * The group's token guard is mounted by the app before these routes.
  */
-export function jobRoutes(registry: SourceRegistry): Hono {
+export function jobRoutes(registry: SourceRegistry, snapshots: SnapshotService): Hono {
   const app = new Hono();
 
   app.post('/', jsonBody(ENQUEUE_MAX_BODY_BYTES), validate('json', EnqueueRequestSchema), async (c) => {
@@ -32,6 +34,7 @@ export function jobRoutes(registry: SourceRegistry): Hono {
 
   // Before `/:jobKey`, which would otherwise take "search" for a job key.
   app.route('/search', searchRoutes(registry));
+  app.route('/export', exportRoutes(snapshots));
   app.route('/', jobLogRoutes(registry));
 
   app.get('/:jobKey', validate('param', JobKeyParams, 'invalid_job_key'), async (c) => {

@@ -68,6 +68,21 @@ export class SnapshotService {
     return this.answer(outcome, current.lastGood);
   }
 
+  /**
+   * One uncached read (no cache entry, no stale fallback), for exports walking many pages: a page it cannot read is
+   * an error, never an old page.
+   */
+  async read(query: StatusQuery): Promise<StatusResponse> {
+    for (const queue of query.queue ?? []) {
+      await this.requireKnownQueue(queue);
+    }
+    const outcome = await this.build(query, { read: new SharedRead<Outcome>(0, this.now), lastGood: null });
+    if (!outcome.ok) {
+      throw new SnapshotUnavailableError(outcome.error);
+    }
+    return outcome.value;
+  }
+
   /** After a write: every view reads Redis again on its next request (last good snapshots stay for outages). */
   invalidate(): void {
     for (const entry of this.entries.values()) {

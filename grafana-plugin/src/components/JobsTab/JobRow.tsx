@@ -4,7 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Icon, useStyles2 } from '@grafana/ui';
 import { jobKey, type JobSummary } from '@jobscope/contract';
 import type { Permission } from '../../hooks/usePermissions';
-import { formatAbsolute, formatDuration } from '../../utils/format';
+import { formatDuration } from '../../utils/format';
 import { getTableStyles } from '../tableStyles';
 import { TEST_IDS } from '../testIds';
 import { JobActionsMenu } from './JobActionsMenu';
@@ -32,14 +32,15 @@ interface Props {
   job: JobSummary;
   /** Show the queue's prefix (and source) next to its name: another queue of the same name is listed. */
   showPrefix: boolean;
-  expanded: boolean;
+  /** Its drawer is open. */
   highlighted: boolean;
-  onToggle: () => void;
+  /** Opens its drawer. */
+  onOpen: () => void;
   /** jobs:write, for the row's action menu. */
   canWrite: Permission;
 }
 
-export function JobRow({ job, showPrefix, expanded, highlighted, onToggle, canWrite }: Props) {
+export function JobRow({ job, showPrefix, highlighted, onOpen, canWrite }: Props) {
   const styles = useStyles2(getStyles);
   const table = useStyles2(getTableStyles);
   const rowRef = useRef<HTMLTableRowElement>(null);
@@ -63,19 +64,21 @@ export function JobRow({ job, showPrefix, expanded, highlighted, onToggle, canWr
         data-source={job.source}
         data-state={job.state}
         data-highlighted={highlighted ? 'true' : undefined}
-        aria-expanded={expanded}
+        aria-expanded={highlighted}
+        aria-haspopup="dialog"
+        title="Open this job"
         tabIndex={0}
         className={cx(styles.row, highlighted && styles.highlighted)}
-        onClick={onToggle}
+        onClick={onOpen}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
             e.preventDefault();
-            onToggle();
+            onOpen();
           }
         }}
       >
         <td className={styles.chevron}>
-          <Icon name={expanded ? 'angle-down' : 'angle-right'} />
+          <Icon name={highlighted ? 'angle-down' : 'angle-right'} />
         </td>
         <td title={`${job.source} state: ${job.nativeState}`}>
           <StateBadge state={job.state} />
@@ -109,41 +112,7 @@ export function JobRow({ job, showPrefix, expanded, highlighted, onToggle, canWr
           <JobActionsMenu job={job} permission={canWrite} />
         </td>
       </tr>
-      {expanded && (
-        <tr className={styles.detailsRow}>
-          <td colSpan={JOB_COLUMNS.length}>
-            <JobDetails job={job} />
-          </td>
-        </tr>
-      )}
     </>
-  );
-}
-
-function JobDetails({ job }: { job: JobSummary }) {
-  const styles = useStyles2(getStyles);
-  const blocks: Array<[string, string | null]> = [
-    ['Result', job.result],
-    ['Error', job.error],
-    ['Traceback', job.traceback],
-  ];
-  const shown = blocks.filter(([, text]) => text);
-  return (
-    <div data-testid={TEST_IDS.jobDetails} className={styles.details}>
-      {shown.length === 0 && <span className={styles.muted}>No result or error recorded for this job yet.</span>}
-      {shown.map(([label, text]) => (
-        <div key={label}>
-          <div className={styles.label}>{label}</div>
-          <pre className={styles.pre}>{text}</pre>
-        </div>
-      ))}
-      {job.state === 'DELAYED' && job.dueAtMs !== null && (
-        <div className={styles.muted}>Due at {formatAbsolute(job.dueAtMs)}</div>
-      )}
-      <div className={styles.muted}>
-        {job.source} state <code>{job.nativeState}</code>, queue {job.queue} under prefix {job.prefix}
-      </div>
-    </div>
   );
 }
 
@@ -161,24 +130,4 @@ const getStyles = (theme: GrafanaTheme2) => ({
   chevron: css({ width: theme.spacing(3), color: theme.colors.text.secondary }),
   name: css({ fontWeight: theme.typography.fontWeightMedium }),
   prefix: css({ marginLeft: theme.spacing(1) }),
-  detailsRow: css({ background: theme.colors.background.secondary }),
-  details: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), padding: theme.spacing(1, 2) }),
-  label: css({
-    color: theme.colors.text.secondary,
-    fontSize: theme.typography.bodySmall.fontSize,
-    marginBottom: theme.spacing(0.5),
-  }),
-  pre: css({
-    margin: 0,
-    padding: theme.spacing(1),
-    whiteSpace: 'pre-wrap',
-    wordBreak: 'break-word',
-    background: theme.colors.background.canvas,
-    border: `1px solid ${theme.colors.border.weak}`,
-    borderRadius: theme.shape.radius.default,
-    fontFamily: theme.typography.fontFamilyMonospace,
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.primary,
-  }),
-  muted: css({ color: theme.colors.text.secondary }),
 });

@@ -80,14 +80,15 @@ describe('JobsTab', () => {
     expect(screen.getByTestId('jobs-updated')).toHaveTextContent('updated 5 s ago');
   });
 
-  it('a click toggles the row details with the result or the traceback', async () => {
+  it("a click opens the job in the drawer, with the row's result or traceback until the detail is read", async () => {
     await renderJobs();
-    const failed = screen.getAllByTestId('job-row')[1];
-    fireEvent.click(failed);
+    fireEvent.click(screen.getAllByTestId('job-row')[1]);
+    await settle();
+    expect(currentSearch().get('job')).toBe('bullmq:bull:email:3');
     expect(screen.getByTestId('job-details')).toHaveTextContent('at work (worker.js:10:5)');
-    fireEvent.click(failed);
-    expect(screen.queryByTestId('job-details')).not.toBeInTheDocument();
     fireEvent.click(screen.getAllByTestId('job-row')[2]);
+    await settle();
+    expect(screen.getAllByTestId('job-details')).toHaveLength(1);
     expect(screen.getByTestId('job-details')).toHaveTextContent('{"sent":true}');
   });
 
@@ -269,10 +270,11 @@ describe('JobsTab', () => {
     expect(rows.map((r) => r.dataset.highlighted ?? null)).toEqual([null, 'true']);
     // The shared queue name shows each row's prefix.
     expect(rows.map((r) => within(r).getByTestId('job-queue-prefix').textContent)).toEqual(['bull', 'other']);
-    // Expanding one opens only that one.
+    // Opening one opens only that one.
     fireEvent.click(rows[0]);
-    expect(screen.getAllByTestId('job-details')).toHaveLength(2);
-    fireEvent.click(rows[1]);
+    await settle();
+    expect(screen.getByTestId('job-drawer').dataset.jobKey).toBe('bullmq:bull:email:5');
+    expect(screen.getAllByTestId('job-row').map((r) => r.dataset.highlighted ?? null)).toEqual(['true', null]);
     expect(screen.getAllByTestId('job-details')).toHaveLength(1);
     expect(errors.mock.calls.flat().join(' ')).not.toMatch(/same key/);
     errors.mockRestore();

@@ -1,13 +1,18 @@
-import React, { useMemo, useState } from 'react';
+import React, { useCallback, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, EmptyState, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import { parseJobKey, sameJob } from '@jobscope/contract';
-import { useJobsFilter } from '../../hooks/useJobsFilter';
+import { Alert, Button, EmptyState, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { parseJobKey, sameJob, STATUS_FILTER_WINDOW, type JobSummary } from '@jobscope/contract';
+import { JOBS_LIMIT } from '../../api/statusQueries';
+import { statusFilterOf, useJobsFilter } from '../../hooks/useJobsFilter';
+import { useJobsSearch } from '../../hooks/useJobsSearch';
 import { useJobsStatus } from '../../hooks/useJobsStatus';
+import { useMorePages } from '../../hooks/useMorePages';
 import { usePermissions } from '../../hooks/usePermissions';
 import { ambiguousQueueNames, queueNames } from '../../utils/queues';
+import { formatCount, showingText, totalInScope } from '../../utils/showing';
 import { TEST_IDS } from '../testIds';
+import { JobDrawer } from '../JobDrawer/JobDrawer';
 import { RunJobModal } from '../RunJobModal/RunJobModal';
 import { JobsTable } from './JobsTable';
 import { JobsToolbar } from './JobsToolbar';
@@ -20,22 +25,43 @@ export function JobsTab() {
   const [paused, setPaused] = useState(false);
   const [runOpen, setRunOpen] = useState(false);
   const permissions = usePermissions();
-  const status = useJobsStatus({ queue: filter.queue, state: filter.state, enabled: true, paused });
+  const statusFilter = useMemo(() => ({ ...statusFilterOf(filter), limit: JOBS_LIMIT }), [filter]);
+  const status = useJobsStatus({ ...statusFilter, enabled: true, paused });
   const { data, error, updatedAt, now } = status;
+  const more = useMorePages(statusFilter, data);
+  const searching = filter.q !== undefined;
+  const search = useJobsSearch(
+    filter.q === undefined ? null : { q: filter.q, queue: statusFilter.queue, state: filter.state }
+  );
 
   const outage = describeOutage(data, error);
   const stale = data !== null && outage !== null;
   const queues = useMemo(() => queueNames(data?.queues ?? []), [data]);
+  const rows: JobSummary[] | null = searching ? (search.data?.jobs ?? null) : data === null ? null : more.jobs;
   const ambiguous = useMemo(
-    () => ambiguousQueueNames([...(data?.queues ?? []), ...(data?.jobs ?? []).map((j) => ({ ...j, name: j.queue }))]),
-    [data]
+    () => ambiguousQueueNames([...(data?.queues ?? []), ...(rows ?? []).map((j) => ({ ...j, name: j.queue }))]),
+    [data, rows]
   );
   const updatedText = updatedAt === null ? null : `updated ${Math.max(0, Math.floor((now - updatedAt) / 1000))} s ago`;
   // `&job=` is a job key. Anything else (an old bare id, a broken link) matches no row: an id alone is unique per
   // queue only, so guessing could highlight another queue's job.
   const jobParam = filter.job === undefined ? null : parseJobKey(filter.job);
   const target = jobParam?.ok ? jobParam.ref : null;
-  const targetMissing = target !== null && data !== null && !data.jobs.some((j) => sameJob(j, target));
+  const targetRow = target === null ? null : (rows?.find((j) => sameJob(j, target)) ?? null);
+  const targetMissing = target !== null && rows !== null && targetRow === null && !searching;
+
+  // Opening from a click pushes a history entry, so browser Back closes the drawer; closing replaces it.
+  const openJob = useCallback((key: string) => setFilter({ job: key }), [setFilter]);
+  const closeJob = useCallback(() => setFilter({ job: null }, { replace: true }), [setFilter]);
+  const refresh = () => {
+    status.refresh();
+    if (searching) {
+      void search.refetch();
+    }
+  };
+
+  const filtered = filter.queues.length > 0 || !!filter.state || !!filter.name || !!filter.from || !!filter.to;
+  const total = data === null ? 0 : totalInScope(data.queues, filter.queues, filter.state);
 
   return (
     <div>
@@ -45,15 +71,15 @@ export function JobsTab() {
         onFilterChange={setFilter}
         paused={paused}
         onTogglePause={() => setPaused((p) => !p)}
-        onRefresh={status.refresh}
-        refreshing={status.inFlight}
+        onRefresh={refresh}
+        refreshing={status.inFlight || search.isFetching}
         updatedText={updatedText}
         stale={stale}
         canRun={permissions.jobsWrite.allowed}
         onRunJob={() => setRunOpen(true)}
       />
       <StatusBanner outage={outage} />
-      {status.loading && data === null && !error && <LoadingPlaceholder text="Loading jobs…" />}
+      {!searching && status.loading && data === null && !error && <LoadingPlaceholder text="Loading jobs…" />}
       {targetMissing && (
         <div data-testid={TEST_IDS.jobsJobNotice}>
           <Alert severity="info" title={`Job ${target.id} of queue ${target.queue} is not in the current list`}>
@@ -69,32 +95,107 @@ export function JobsTab() {
           </Alert>
         </div>
       )}
-      {data !== null && data.jobs.length === 0 && (
+      {searching && <SearchState search={search} />}
+      {!searching && data !== null && data.complete === false && (
+        <div data-testid={TEST_IDS.jobsIncomplete} className={styles.note}>
+          {`The name or time filter read the newest ${formatCount(STATUS_FILTER_WINDOW)} jobs per queue and state and stopped there: older matches are not listed.`}
+        </div>
+      )}
+      {!searching && data !== null && more.jobs.length === 0 && (
         <div data-testid={TEST_IDS.jobsEmpty} className={styles.empty}>
-          <EmptyState
-            variant="not-found"
-            message={filter.queue || filter.state ? 'No jobs match this filter' : 'No jobs yet'}
-          >
-            {filter.queue || filter.state
-              ? 'Clear the queue or state filter to see all jobs.'
+          <EmptyState variant="not-found" message={filtered ? 'No jobs match this filter' : 'No jobs yet'}>
+            {filtered
+              ? 'Clear the queue, state, name or time filter to see all jobs.'
               : 'Jobs appear here as soon as a producer adds them to a queue.'}
           </EmptyState>
         </div>
       )}
-      {data !== null && data.jobs.length > 0 && (
+      {rows !== null && rows.length > 0 && (
         <JobsTable
-          jobs={data.jobs}
+          jobs={rows}
           highlighted={target}
           ambiguousQueues={ambiguous}
-          stale={stale}
+          stale={stale && !searching}
           canWrite={permissions.jobsWrite}
+          onOpen={openJob}
         />
       )}
-      {runOpen && <RunJobModal queues={queues} defaultQueue={filter.queue} onDismiss={() => setRunOpen(false)} />}
+      {!searching && data !== null && more.jobs.length > 0 && (
+        <div className={styles.footer}>
+          <span data-testid={TEST_IDS.jobsShowing} className={styles.note}>
+            {showingText(more.jobs.length, total, filter.state)}
+            {(filter.name || filter.from || filter.to) && ' (the total is before the name and time filters)'}
+          </span>
+          {more.nextCursor !== null && (
+            <Button
+              variant="secondary"
+              size="sm"
+              icon={more.loading ? 'spinner' : 'angle-down'}
+              disabled={more.loading}
+              onClick={more.loadMore}
+              data-testid={TEST_IDS.jobsLoadMore}
+            >
+              Load more
+            </Button>
+          )}
+          {more.error && <span className={styles.error}>{`Could not load more: ${more.error.message}`}</span>}
+        </div>
+      )}
+      {target !== null && (
+        <JobDrawer
+          key={filter.job}
+          job={target}
+          summary={targetRow}
+          paused={paused}
+          onClose={closeJob}
+          onOpenJob={openJob}
+        />
+      )}
+      {runOpen && <RunJobModal queues={queues} defaultQueue={filter.queues[0]} onDismiss={() => setRunOpen(false)} />}
+    </div>
+  );
+}
+
+function SearchState({ search }: { search: ReturnType<typeof useJobsSearch> }) {
+  const styles = useStyles2(getStyles);
+  if (search.error) {
+    return (
+      <div data-testid={TEST_IDS.searchError}>
+        <Alert severity="warning" title="The search failed">
+          {search.error.message}
+        </Alert>
+      </div>
+    );
+  }
+  if (!search.data) {
+    return <LoadingPlaceholder text="Searching…" />;
+  }
+  const { jobs, searched } = search.data;
+  const scope = `the newest ${formatCount(searched.window)} per queue`;
+  const read = `${formatCount(searched.jobs)} jobs read${searched.complete ? ', every job in scope' : ''}`;
+  if (jobs.length === 0) {
+    return (
+      <div data-testid={TEST_IDS.searchEmpty} className={styles.empty}>
+        <EmptyState variant="not-found" message={`No match in ${scope}`}>
+          {`No job id, name, data, result or error matches "${search.data.q}" (${read}).`}
+        </EmptyState>
+      </div>
+    );
+  }
+  return (
+    <div data-testid={TEST_IDS.searchSummary} className={styles.note}>
+      {`${formatCount(jobs.length)} found for "${search.data.q}" · searched ${scope} (${read})`}
     </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
   empty: css({ marginTop: theme.spacing(2) }),
+  note: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    marginBottom: theme.spacing(1),
+  }),
+  footer: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(2), marginTop: theme.spacing(1) }),
+  error: css({ color: theme.colors.error.text, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -1,15 +1,19 @@
-import React from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Button, Combobox, type ComboboxOption, useStyles2 } from '@grafana/ui';
+import type { GrafanaTheme2, SelectableValue } from '@grafana/data';
+import { Button, Combobox, type ComboboxOption, Icon, Input, MultiSelect, useStyles2 } from '@grafana/ui';
 import { JOB_STATES } from '@jobscope/contract';
-import type { JobsFilter } from '../../hooks/useJobsFilter';
+import type { FilterChange, FilterChangeOptions, JobsFilter } from '../../hooks/useJobsFilter';
+import { formatAbsolute, parseTimeInput, timeParamMs } from '../../utils/format';
 import { TEST_IDS } from '../testIds';
+
+/** How long the search box waits after the last keystroke before it searches. */
+export const SEARCH_DEBOUNCE_MS = 300;
 
 interface Props {
   filter: JobsFilter;
   queues: string[];
-  onFilterChange: (change: Partial<Record<'queue' | 'state' | 'job', string | null>>) => void;
+  onFilterChange: (change: FilterChange, options?: FilterChangeOptions) => void;
   paused: boolean;
   onTogglePause: () => void;
   onRefresh: () => void;
@@ -21,6 +25,87 @@ interface Props {
 }
 
 const STATE_OPTIONS: Array<ComboboxOption<string>> = JOB_STATES.map((s) => ({ label: s, value: s }));
+
+/** A text field whose value is applied on Enter or when it loses focus; it follows the URL when that changes. */
+function CommitInput({
+  value,
+  onCommit,
+  format = (v) => v,
+  validate,
+  ...rest
+}: {
+  value: string;
+  onCommit: (text: string) => void;
+  format?: (v: string) => string;
+  validate?: (text: string) => boolean;
+  placeholder: string;
+  width: number;
+  'aria-label': string;
+  'data-testid': string;
+  prefix?: React.ReactNode;
+  title?: string;
+}) {
+  const shown = format(value);
+  const [text, setText] = useState(shown);
+  const [synced, setSynced] = useState(shown);
+  if (synced !== shown) {
+    setSynced(shown);
+    setText(shown);
+  }
+  const invalid = validate !== undefined && text.trim() !== '' && !validate(text);
+  const commit = () => {
+    if (!invalid && text.trim() !== shown.trim()) {
+      onCommit(text.trim());
+    }
+  };
+  return (
+    <Input
+      {...rest}
+      value={text}
+      invalid={invalid}
+      onChange={(e) => setText(e.currentTarget.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          commit();
+        }
+      }}
+    />
+  );
+}
+
+/** The search box: writes `q` to the URL 300 ms after the last keystroke (replacing the history entry). */
+function SearchInput({ q, onSearch }: { q: string; onSearch: (q: string) => void }) {
+  const [text, setText] = useState(q);
+  const [synced, setSynced] = useState(q);
+  if (synced !== q) {
+    setSynced(q);
+    setText(q);
+  }
+  useEffect(() => {
+    if (text.trim() === q) {
+      return undefined;
+    }
+    const id = setTimeout(() => onSearch(text.trim()), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(id);
+  }, [text, q, onSearch]);
+  return (
+    <Input
+      data-testid={TEST_IDS.jobsSearchInput}
+      aria-label="Search jobs"
+      placeholder="Search by id, name, data, result or error"
+      prefix={<Icon name="search" />}
+      width={40}
+      value={text}
+      onChange={(e) => setText(e.currentTarget.value)}
+    />
+  );
+}
+
+function timeText(value: string): string {
+  const ms = timeParamMs(value);
+  return ms === null ? value : formatAbsolute(ms);
+}
 
 export function JobsToolbar(props: Props) {
   const {
@@ -37,72 +122,125 @@ export function JobsToolbar(props: Props) {
     onRunJob,
   } = props;
   const styles = useStyles2(getStyles);
-  // Keep a queue from the URL selectable even when the service does not list it (yet).
-  const queueNames = filter.queue && !queues.includes(filter.queue) ? [filter.queue, ...queues] : queues;
-  const queueOptions = queueNames.map((q) => ({ label: q, value: q }));
+  // Keep queues from the URL selectable even when the service does not list them (yet).
+  const queueNames = [...filter.queues.filter((q) => !queues.includes(q)), ...queues];
+  const queueOptions: Array<SelectableValue<string>> = queueNames.map((q) => ({ label: q, value: q }));
+  const searching = filter.q !== undefined;
+  const onSearch = useCallback(
+    (q: string) => onFilterChange({ q: q === '' ? null : q, job: null }, { replace: true }),
+    [onFilterChange]
+  );
+  const setTime = (key: 'from' | 'to') => (text: string) => {
+    const ms = text === '' ? null : parseTimeInput(text);
+    onFilterChange({ [key]: ms === null ? null : String(ms), job: null });
+  };
 
   return (
-    <div className={styles.bar}>
-      {/* No <label>: the Run job modal owns the field labelled "Queue"; these are named by aria-label only. */}
-      <Combobox
-        id="jobs-filter-queue"
-        aria-label="Filter by queue"
-        placeholder="All queues"
-        prefixIcon="filter"
-        width={24}
-        options={queueOptions}
-        value={filter.queue ?? null}
-        isClearable
-        onChange={(o) => onFilterChange({ queue: o?.value ?? null, job: null })}
-      />
-      <Combobox
-        id="jobs-filter-state"
-        aria-label="Filter by state"
-        placeholder="All states"
-        width={24}
-        options={STATE_OPTIONS}
-        value={filter.state ?? null}
-        isClearable
-        onChange={(o) => onFilterChange({ state: o?.value ?? null, job: null })}
-      />
-      <div className={styles.spacer} />
-      {updatedText && (
-        <span className={styles.updated} data-testid={TEST_IDS.jobsUpdated}>
-          {updatedText}
-        </span>
-      )}
-      {stale && (
-        <span
-          className={styles.stale}
-          data-testid={TEST_IDS.jobsStale}
-          title="The data shown is from the last successful poll"
-        >
-          stale
-        </span>
-      )}
-      <Button variant="secondary" icon={paused ? 'play' : 'pause'} onClick={onTogglePause} aria-pressed={paused}>
-        {paused ? 'Resume' : 'Pause'}
-      </Button>
-      <Button variant="secondary" icon={refreshing ? 'spinner' : 'sync'} onClick={onRefresh}>
-        Refresh
-      </Button>
-      {canRun && (
-        <Button icon="plus" onClick={onRunJob}>
-          Run job
+    <div className={styles.column}>
+      <div className={styles.bar}>
+        <SearchInput q={filter.q ?? ''} onSearch={onSearch} />
+        <div data-testid={TEST_IDS.jobsQueueMultiselect}>
+          {/* Grafana's MultiSelect, as the design asks; MultiCombobox can replace it once it is the standard. */}
+          {/* eslint-disable-next-line @typescript-eslint/no-deprecated */}
+          <MultiSelect<string>
+            inputId="jobs-filter-queues"
+            aria-label="Filter by queue"
+            placeholder="All queues"
+            width={36}
+            options={queueOptions}
+            value={filter.queues}
+            isClearable
+            onChange={(selected: Array<SelectableValue<string>>) => {
+              const names = selected.map((s) => s.value).filter((v): v is string => !!v);
+              onFilterChange({ queue: names.length > 0 ? names.join(',') : null, job: null });
+            }}
+          />
+        </div>
+        {/* No <label>: the Run job modal owns the field labelled "Queue"; these are named by aria-label only. */}
+        <Combobox
+          id="jobs-filter-state"
+          aria-label="Filter by state"
+          placeholder="All states"
+          width={24}
+          options={STATE_OPTIONS}
+          value={filter.state ?? null}
+          isClearable
+          onChange={(o) => onFilterChange({ state: o?.value ?? null, job: null })}
+        />
+      </div>
+      <div className={styles.bar}>
+        <CommitInput
+          data-testid={TEST_IDS.jobsNameInput}
+          aria-label="Filter by exact job name"
+          placeholder={searching ? 'Name (not used by search)' : 'Exact job name'}
+          width={28}
+          value={filter.name ?? ''}
+          onCommit={(text) => onFilterChange({ name: text === '' ? null : text, job: null })}
+        />
+        <CommitInput
+          data-testid={TEST_IDS.jobsFrom}
+          aria-label="From"
+          title="From: YYYY-MM-DD HH:mm:ss in your time zone, ISO time, epoch ms, or now-1h"
+          prefix={<span className={styles.prefix}>From</span>}
+          placeholder="YYYY-MM-DD HH:mm:ss or now-1h"
+          width={34}
+          value={filter.from ?? ''}
+          format={timeText}
+          validate={(t) => parseTimeInput(t) !== null}
+          onCommit={setTime('from')}
+        />
+        <CommitInput
+          data-testid={TEST_IDS.jobsTo}
+          aria-label="To"
+          title="To: YYYY-MM-DD HH:mm:ss in your time zone, ISO time, epoch ms, or now"
+          prefix={<span className={styles.prefix}>To</span>}
+          placeholder="YYYY-MM-DD HH:mm:ss or now"
+          width={34}
+          value={filter.to ?? ''}
+          format={timeText}
+          validate={(t) => parseTimeInput(t) !== null}
+          onCommit={setTime('to')}
+        />
+        <div className={styles.spacer} />
+        {updatedText && (
+          <span className={styles.updated} data-testid={TEST_IDS.jobsUpdated}>
+            {updatedText}
+          </span>
+        )}
+        {stale && (
+          <span
+            className={styles.stale}
+            data-testid={TEST_IDS.jobsStale}
+            title="The data shown is from the last successful poll"
+          >
+            stale
+          </span>
+        )}
+        <Button variant="secondary" icon={paused ? 'play' : 'pause'} onClick={onTogglePause} aria-pressed={paused}>
+          {paused ? 'Resume' : 'Pause'}
         </Button>
-      )}
+        <Button variant="secondary" icon={refreshing ? 'spinner' : 'sync'} onClick={onRefresh}>
+          Refresh
+        </Button>
+        {canRun && (
+          <Button icon="plus" onClick={onRunJob}>
+            Run job
+          </Button>
+        )}
+      </div>
     </div>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  column: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), marginBottom: theme.spacing(2) }),
   bar: css({
     display: 'flex',
     flexWrap: 'wrap',
     alignItems: 'center',
     gap: theme.spacing(1),
-    marginBottom: theme.spacing(2),
   }),
+  prefix: css({ color: theme.colors.text.secondary }),
   spacer: css({ flex: 1 }),
   updated: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   stale: css({

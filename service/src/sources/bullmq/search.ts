@@ -128,6 +128,10 @@ export async function searchBullMQ(
       });
     }
     const found = byId.slice(0, request.limit);
+    // An exact id was found: that is the answer (in O(queues)); text search is for when it was not.
+    if (found.length > 0) {
+      return { jobs: found, searched: { jobs: 0, window: request.window, complete: byId.length <= request.limit } };
+    }
 
     // (b) By text, one display group after the other until the limit is reached. Every call of a group returns its
     // first `remaining` hits in display order; merged, the first `remaining` of them are the group's. A call reads at

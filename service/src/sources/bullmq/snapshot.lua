@@ -46,7 +46,9 @@ if ARGV[9] ~= '' then
   cursor = {group = tonumber(parts[1]), key = tonumber(parts[2]), raw = parts[2], id = parts[3], cmp = {}}
   for q = 4, #parts do cursor.cmp[q - 3] = tonumber(parts[q]) end
 end
-local filtered = NAME ~= '' or FROM ~= nil or cursor ~= nil
+-- Name and time filters skip jobs, so streams read ahead in big chunks; a cursor alone skips only ties at its anchor.
+local filtering = NAME ~= '' or FROM ~= nil
+local filtered = filtering or cursor ~= nil
 local complete = 1
 local rcall = redis.call
 
@@ -90,7 +92,7 @@ end
 -- are in push order (active: last started first; wait: last queued first); their sort field is read only for the
 -- head, to interleave queues.
 local CHUNK = 16
-if filtered then CHUNK = 256 end
+if filtering then CHUNK = 256 end
 -- Finished states are scored by finish time: a time filter reads them by score range.
 local FINISHED = {[7] = true, [8] = true}
 
