@@ -169,8 +169,8 @@ describe('service/Dockerfile (static)', () => {
     expect(dockerignore).toMatch(/^!grafana-plugin\/package\.json$/m);
   });
 
-  it('installs only the service and contract workspaces, without dev dependencies, and runs with tsx', () => {
-    expect(dockerfile).toMatch(/npm ci --workspace service --workspace contract --omit=dev/);
+  it('installs only the service, contract and worker workspaces, without dev dependencies, and runs with tsx', () => {
+    expect(dockerfile).toMatch(/npm ci --workspace service --workspace contract --workspace worker --omit=dev/);
     expect(dockerfile).toContain('CMD ["node_modules/.bin/tsx", "service/src/main.ts"]');
     expect(existsSync(repoPath('service/src/main.ts'))).toBe(true);
     expect(JSON.stringify(readJson('service/package.json'))).toContain('"tsx"');
