@@ -36,6 +36,12 @@ afterAll(async () => {
 });
 
 async function runJobFromModal(name: string, data: object): Promise<string> {
+  // `&job=` (Show Jobs) opens that job's drawer, which covers the toolbar: close it first.
+  const close = page.getByTestId('job-drawer-close');
+  if ((await close.count()) > 0) {
+    await close.click();
+    await page.getByTestId('job-drawer').waitFor({ state: 'detached', timeout: 5_000 });
+  }
   await page.getByRole('button', { name: 'Run job' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
@@ -100,7 +106,14 @@ test('a failing job shows FAILURE and its traceback', async () => {
   }
   const details = page.getByTestId('job-details');
   await details.waitFor({ timeout: 5_000 });
-  const text = await details.innerText();
+  // The drawer may have read the job while it still ran; its detail refreshes every 2 s while the job is live, so
+  // the failure reaches it within one refresh of the row's FAILURE.
+  const deadline = Date.now() + 6_000;
+  let text = await details.innerText();
+  while (!text.includes('failOnPurpose') && Date.now() < deadline) {
+    await sleep(100);
+    text = await details.innerText();
+  }
   expect(text).toContain('requested failure boom-42');
   // The traceback names the processor function that threw.
   expect(text).toContain('failOnPurpose');

@@ -1,10 +1,12 @@
 // Real BullMQ producers and workers for the test's own prefix, closed (forcefully if Redis is gone) at the end.
-import { type Processor, Queue, Worker } from 'bullmq';
+import { FlowProducer, type Processor, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 
 export interface BullmqKit {
   queue(name: string): Queue;
   worker(name: string, processor: Processor, opts?: { concurrency?: number }): Worker;
+  /** One FlowProducer for the prefix (parent and children jobs added atomically). */
+  flows(): FlowProducer;
   close(): Promise<void>;
 }
 
@@ -12,6 +14,7 @@ export function bullmqKit(redisUrl: string, prefix: string): BullmqKit {
   const connections: IORedis[] = [];
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
+  let flowProducer: FlowProducer | undefined;
   const connection = () => {
     // Workers need maxRetriesPerRequest: null; errors while Redis is stopped on purpose are expected.
     const c = new IORedis(redisUrl, { maxRetriesPerRequest: null, retryStrategy: () => 200 });
@@ -35,6 +38,13 @@ export function bullmqKit(redisUrl: string, prefix: string): BullmqKit {
       workers.push(w);
       return w;
     },
+    flows() {
+      if (!flowProducer) {
+        flowProducer = new FlowProducer({ connection: connection(), prefix });
+        flowProducer.on('error', () => undefined);
+      }
+      return flowProducer;
+    },
     async close() {
       const withTimeout = async (p: Promise<unknown>) => {
         let timer: NodeJS.Timeout | undefined;
@@ -43,6 +53,9 @@ export function bullmqKit(redisUrl: string, prefix: string): BullmqKit {
       };
       await Promise.all(workers.map((w) => withTimeout(w.close(true))));
       await Promise.all([...queues.values()].map((q) => withTimeout(q.close())));
+      if (flowProducer) {
+        await withTimeout(flowProducer.close());
+      }
       for (const c of connections) {
         c.disconnect();
       }

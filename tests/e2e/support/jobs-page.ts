@@ -120,3 +120,23 @@ export async function appToasts(page: Page): Promise<HostToast[]> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A query parameter of the page's current URL (null when absent). */
+export function urlParam(page: Page, key: string): string | null {
+  return new URL(page.url()).searchParams.get(key);
+}
+
+/** Waits until the URL's `key` parameter is `value` (null: absent). */
+export async function waitForUrlParam(page: Page, key: string, value: string | null, timeout = 5_000): Promise<void> {
+  await page.waitForURL((u) => u.searchParams.get(key) === value, { timeout });
+}
+
+/** The job drawer (`job-drawer`, rendered in a portal), optionally for one job key. */
+export function jobDrawer(page: Page, key?: string): Locator {
+  return page.locator(`[data-testid="job-drawer"]${key === undefined ? '' : `[data-job-key="${key}"]`}`);
+}
+
+/** Job keys of the Jobs table's rows, in order. */
+export async function rowKeys(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="job-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-job-key') ?? ''));
+}
