@@ -18,6 +18,7 @@ import {
   type AuditEntry,
   type EnqueueRequest,
   type EnqueueResponse,
+  type ExportFormat,
   type ErrorBody,
   type HealthResponse,
   type JobAction,
@@ -141,7 +142,8 @@ export interface StatusFilter {
 
 const STATUS_PARAMS = ['limit', 'queue', 'state', 'name', 'from', 'to', 'cursor'] as const;
 
-export async function fetchStatus(filter: StatusFilter = {}): Promise<StatusResponse> {
+/** The query parameters of a status filter, unset ones left out. */
+export function statusParams(filter: StatusFilter = {}): Record<string, string | number> {
   const params: Record<string, string | number> = {};
   for (const key of STATUS_PARAMS) {
     const value = filter[key];
@@ -149,8 +151,63 @@ export async function fetchStatus(filter: StatusFilter = {}): Promise<StatusResp
       params[key] = value;
     }
   }
-  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.status), params });
-  return parseOrThrow(StatusResponseSchema, data, 'status');
+  return params;
+}
+
+function queryString(params: Record<string, string | number>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** Checks a status payload (a poll's reply or a pushed snapshot) against the contract. */
+export function parseStatusResponse(value: unknown): StatusResponse {
+  return parseOrThrow(StatusResponseSchema, value, 'status');
+}
+
+export async function fetchStatus(filter: StatusFilter = {}): Promise<StatusResponse> {
+  const { data } = await call<unknown>({ url: proxyUrl(API_PATHS.status), params: statusParams(filter) });
+  return parseStatusResponse(data);
+}
+
+/**
+ * URL of the live stream (Server-Sent Events) of a status view, through the plugin proxy: the status route's filters,
+ * never a cursor (a stream follows the first page of a view).
+ */
+export function statusStreamUrl(filter: StatusFilter = {}): string {
+  return proxyUrl(API_PATHS.stream) + queryString(statusParams({ ...filter, cursor: undefined }));
+}
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** Most jobs in the file (the service's default 10,000, at most 100,000). */
+  max: number;
+  filter: StatusFilter;
+}
+
+/** URL of a download of a view (`GET /api/jobs/export`), through the plugin proxy: its filters, format and max. */
+export function exportUrl({ format, max, filter }: ExportRequest): string {
+  const params = statusParams({ ...filter, cursor: undefined, limit: undefined });
+  return proxyUrl(API_PATHS.export) + queryString({ format, ...params, max });
+}
+
+/** The service's message in an error reply (an ErrorBody), else a description of the HTTP status. */
+export function serviceErrorOfReply(status: number, body: unknown, statusText = ''): ServiceError {
+  const parsed = ErrorBodySchema.safeParse(body);
+  const errorBody = parsed.success ? parsed.data : null;
+  if (UNREACHABLE_STATUSES.has(status)) {
+    return new ServiceError(`Jobs service unreachable (HTTP ${status})`, 'unreachable', status, errorBody);
+  }
+  const message = errorBody?.error.message ?? (body as { message?: string } | null | undefined)?.message ?? statusText;
+  return new ServiceError(
+    message || `HTTP ${status}`,
+    status === 503 && errorBody ? 'redis' : 'rejected',
+    status,
+    errorBody
+  );
 }
 
 /** `GET /api/jobs/<jobKey>`: the job's detail (404 `job_not_found` once it is gone). */

@@ -92,6 +92,17 @@ export const TEST_IDS = {
   searchSummary: 'search-summary',
   searchEmpty: 'search-empty',
   searchError: 'search-error',
+  /** Jobs toolbar: how the table follows the service, `data-mode` = `live` | `polling` | `paused`. */
+  jobsLiveIndicator: 'jobs-live-indicator',
+  /** A job's bell (row and drawer), `aria-pressed` while watched; the toast when a watched job ends. */
+  jobWatchToggle: 'job-watch-toggle',
+  watchToast: 'watch-toast',
+  /** Jobs toolbar: the Export menu's button, its CSV and JSON downloads, "how many", and the download's progress. */
+  jobsExportMenu: 'jobs-export-menu',
+  jobsExportCsv: 'jobs-export-csv',
+  jobsExportJson: 'jobs-export-json',
+  jobsExportMax: 'jobs-export-max',
+  jobsExportProgress: 'jobs-export-progress',
 } as const;
 
 export type TestId = (typeof TEST_IDS)[keyof typeof TEST_IDS];

@@ -7,6 +7,7 @@ import { isJobNotFound } from '../../api/client';
 import { useJobDetail } from '../../hooks/useJobDetail';
 import { TEST_IDS } from '../testIds';
 import { StateBadge } from '../JobsTab/StateBadge';
+import { WatchToggle } from '../Watch/WatchToggle';
 import { ErrorTab, FlowTab, LogsTab, OverviewTab, ValueTab } from './JobDrawerTabs';
 
 export const DRAWER_TABS = [
@@ -88,6 +89,7 @@ export function JobDrawer({ job, summary, paused, onClose, onOpenJob }: Props) {
       <div data-testid={TEST_IDS.jobDrawer} data-job-key={jobKey(job)} className={styles.body}>
         <div className={styles.topRow}>
           {detail.isFetching && data !== null && <span className={styles.muted}>refreshing…</span>}
+          {!gone && <WatchToggle job={job} name={shown?.name ?? `job ${job.id}`} state={shown?.state ?? null} />}
           <Button
             size="sm"
             variant="secondary"

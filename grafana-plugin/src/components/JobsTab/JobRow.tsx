@@ -7,6 +7,7 @@ import type { Permission } from '../../hooks/usePermissions';
 import { formatDuration } from '../../utils/format';
 import { getTableStyles } from '../tableStyles';
 import { TEST_IDS } from '../testIds';
+import { WatchToggle } from '../Watch/WatchToggle';
 import { JobActionsMenu } from './JobActionsMenu';
 import { ProgressBar } from './ProgressBar';
 import { StateBadge } from './StateBadge';
@@ -109,7 +110,10 @@ export function JobRow({ job, showPrefix, highlighted, onOpen, canWrite }: Props
         <td>{job.attemptsMade}</td>
         <td className={table.mono}>{job.worker ?? '—'}</td>
         <td className={styles.actions}>
-          <JobActionsMenu job={job} permission={canWrite} />
+          <span className={styles.actionButtons}>
+            <WatchToggle job={job} name={job.name} state={job.state} />
+            <JobActionsMenu job={job} permission={canWrite} />
+          </span>
         </td>
       </tr>
     </>
@@ -126,7 +130,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
     background: theme.colors.action.selected,
     boxShadow: `inset 3px 0 0 ${theme.colors.primary.main}`,
   }),
-  actions: css({ width: theme.spacing(5), textAlign: 'right' }),
+  actions: css({ width: theme.spacing(9), textAlign: 'right' }),
+  actionButtons: css({ display: 'inline-flex', alignItems: 'center', gap: theme.spacing(1) }),
   chevron: css({ width: theme.spacing(3), color: theme.colors.text.secondary }),
   name: css({ fontWeight: theme.typography.fontWeightMedium }),
   prefix: css({ marginLeft: theme.spacing(1) }),

@@ -4,6 +4,8 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, EmptyState, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { parseJobKey, sameJob, STATUS_FILTER_WINDOW, type JobSummary } from '@jobscope/contract';
 import { JOBS_LIMIT } from '../../api/statusQueries';
+import { useDocumentVisible } from '../../hooks/useDocumentVisible';
+import { useJobWatcher } from '../../hooks/useJobWatcher';
 import { statusFilterOf, useJobsFilter } from '../../hooks/useJobsFilter';
 import { useJobsSearch } from '../../hooks/useJobsSearch';
 import { useJobsStatus } from '../../hooks/useJobsStatus';
@@ -14,6 +16,7 @@ import { formatCount, showingText, totalInScope } from '../../utils/showing';
 import { TEST_IDS } from '../testIds';
 import { JobDrawer } from '../JobDrawer/JobDrawer';
 import { RunJobModal } from '../RunJobModal/RunJobModal';
+import { WatchToasts } from '../Watch/WatchToasts';
 import { JobsTable } from './JobsTable';
 import { JobsToolbar } from './JobsToolbar';
 import { describeOutage, StatusBanner } from './StatusBanner';
@@ -42,7 +45,9 @@ export function JobsTab() {
     () => ambiguousQueueNames([...(data?.queues ?? []), ...(rows ?? []).map((j) => ({ ...j, name: j.queue }))]),
     [data, rows]
   );
-  const updatedText = updatedAt === null ? null : `updated ${Math.max(0, Math.floor((now - updatedAt) / 1000))} s ago`;
+  // Live, the service pushes only changes: the age is that of the last change, not a sign of a stalled poll.
+  const age = updatedAt === null ? null : Math.max(0, Math.floor((now - updatedAt) / 1000));
+  const updatedText = age === null ? null : `${status.mode === 'live' ? 'last change' : 'updated'} ${age} s ago`;
   // `&job=` is a job key. Anything else (an old bare id, a broken link) matches no row: an id alone is unique per
   // queue only, so guessing could highlight another queue's job.
   const jobParam = filter.job === undefined ? null : parseJobKey(filter.job);
@@ -53,6 +58,16 @@ export function JobsTab() {
   // Opening from a click pushes a history entry, so browser Back closes the drawer; closing replaces it.
   const openJob = useCallback((key: string) => setFilter({ job: key }), [setFilter]);
   const closeJob = useCallback(() => setFilter({ job: null }, { replace: true }), [setFilter]);
+
+  // Watched jobs (bells, Run job): judged from this list while it follows the service, else by their detail.
+  const visible = useDocumentVisible();
+  const watcher = useJobWatcher({
+    listed: data?.jobs ?? null,
+    listedAt: updatedAt,
+    listLive: visible && !paused,
+    visible,
+    openJob,
+  });
   const refresh = () => {
     status.refresh();
     if (searching) {
@@ -77,6 +92,7 @@ export function JobsTab() {
         stale={stale}
         canRun={permissions.jobsWrite.allowed}
         onRunJob={() => setRunOpen(true)}
+        mode={status.mode}
       />
       <StatusBanner outage={outage} />
       {!searching && status.loading && data === null && !error && <LoadingPlaceholder text="Loading jobs…" />}
@@ -152,6 +168,7 @@ export function JobsTab() {
         />
       )}
       {runOpen && <RunJobModal queues={queues} defaultQueue={filter.queues[0]} onDismiss={() => setRunOpen(false)} />}
+      <WatchToasts toasts={watcher.toasts} visible={visible} onDismiss={watcher.dismiss} onOpen={openJob} />
     </div>
   );
 }

@@ -3,9 +3,16 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { Button, Combobox, type ComboboxOption, Icon, Input, MultiSelect, useStyles2 } from '@grafana/ui';
 import { JOB_STATES } from '@jobscope/contract';
-import type { FilterChange, FilterChangeOptions, JobsFilter } from '../../hooks/useJobsFilter';
+import {
+  statusFilterOf,
+  type FilterChange,
+  type FilterChangeOptions,
+  type JobsFilter,
+} from '../../hooks/useJobsFilter';
+import type { JobsStatus } from '../../hooks/useJobsStatus';
 import { formatAbsolute, parseTimeInput, timeParamMs } from '../../utils/format';
 import { TEST_IDS } from '../testIds';
+import { ExportMenu } from './ExportMenu';
 
 /** How long the search box waits after the last keystroke before it searches. */
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -22,6 +29,29 @@ interface Props {
   stale: boolean;
   canRun: boolean;
   onRunJob: () => void;
+  /** How the table follows the service (the live indicator); nothing shown when `off`. */
+  mode?: JobsStatus['mode'];
+}
+
+const MODE_TEXT: Record<Exclude<JobsStatus['mode'], 'off'>, { text: string; title: string }> = {
+  live: { text: 'Live', title: 'The service pushes every change as it happens' },
+  polling: { text: 'Polling every 2 s', title: 'The live stream is not available: the list is read every 2 s' },
+  paused: { text: 'Paused', title: 'Automatic updates are paused' },
+};
+
+/** "Live" or "Polling every 2 s" (or "Paused"), with `data-mode`. */
+function LiveIndicator({ mode }: { mode: JobsStatus['mode'] }) {
+  const styles = useStyles2(getStyles);
+  if (mode === 'off') {
+    return null;
+  }
+  const { text, title } = MODE_TEXT[mode];
+  return (
+    <span className={styles.mode} data-testid={TEST_IDS.jobsLiveIndicator} data-mode={mode} title={title}>
+      <span className={mode === 'live' ? styles.dotLive : styles.dot} aria-hidden />
+      {text}
+    </span>
+  );
 }
 
 const STATE_OPTIONS: Array<ComboboxOption<string>> = JOB_STATES.map((s) => ({ label: s, value: s }));
@@ -120,6 +150,7 @@ export function JobsToolbar(props: Props) {
     stale,
     canRun,
     onRunJob,
+    mode = 'off',
   } = props;
   const styles = useStyles2(getStyles);
   // Keep queues from the URL selectable even when the service does not list them (yet).
@@ -202,6 +233,7 @@ export function JobsToolbar(props: Props) {
           onCommit={setTime('to')}
         />
         <div className={styles.spacer} />
+        <LiveIndicator mode={mode} />
         {updatedText && (
           <span className={styles.updated} data-testid={TEST_IDS.jobsUpdated}>
             {updatedText}
@@ -222,6 +254,7 @@ export function JobsToolbar(props: Props) {
         <Button variant="secondary" icon={refreshing ? 'spinner' : 'sync'} onClick={onRefresh}>
           Refresh
         </Button>
+        <ExportMenu filter={statusFilterOf(filter)} searching={searching} />
         {canRun && (
           <Button icon="plus" onClick={onRunJob}>
             Run job
@@ -241,6 +274,25 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(1),
   }),
   prefix: css({ color: theme.colors.text.secondary }),
+  mode: css({
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  dot: css({
+    width: 8,
+    height: 8,
+    borderRadius: '50%',
+    background: theme.colors.text.disabled,
+  }),
+  dotLive: css({
+    width: 8,
+    height: 8,
+    borderRadius: '50%',
+    background: theme.colors.success.main,
+  }),
   spacer: css({ flex: 1 }),
   updated: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   stale: css({

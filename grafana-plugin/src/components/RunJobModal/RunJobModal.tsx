@@ -7,6 +7,7 @@ import { Alert, Button, Combobox, Field, Input, Modal, Stack, TextArea, useStyle
 import { jobKey, jobsTabUrl, type EnqueueRequest, type EnqueueResponse } from '@jobscope/contract';
 import { enqueueJob, type ServiceError } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
+import { addWatch } from '../../utils/watches';
 import { TEST_IDS } from '../testIds';
 import { buildEnqueueRequest, type FieldErrors, type RunJobForm } from './buildEnqueueRequest';
 
@@ -31,8 +32,12 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
   const queryClient = useQueryClient();
   const enqueue = useMutation<EnqueueResponse, ServiceError, EnqueueRequest>({
     mutationFn: enqueueJob,
-    // The new job shows in the list without waiting for the next tick (joining a poll in flight, not cancelling it).
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.statusAll }, { cancelRefetch: false }),
+    // The new job is watched (a toast when it finishes), and shows in the list without waiting for the next tick
+    // (joining a poll in flight, not cancelling it).
+    onSuccess: (created, request) => {
+      addWatch(created, request.name);
+      return queryClient.invalidateQueries({ queryKey: queryKeys.statusAll }, { cancelRefetch: false });
+    },
     // The enqueue is in the audit trail ("Recent actions"), accepted or not.
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.auditAll }),
   });
@@ -74,7 +79,8 @@ export function RunJobModal({ queues, defaultQueue, onDismiss }: Props) {
             <code data-testid={TEST_IDS.runJobResult} data-job-key={jobKey(created)}>
               {created.id}
             </code>{' '}
-            on queue <strong>{created.queue}</strong> (prefix {created.prefix}, {created.source}; {created.state}).
+            on queue <strong>{created.queue}</strong> (prefix {created.prefix}, {created.source}; {created.state}). You
+            will be told when it finishes.
           </Alert>
           <Modal.ButtonRow>
             <Button variant="secondary" onClick={onDismiss}>
