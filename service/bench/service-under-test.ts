@@ -67,7 +67,14 @@ function freePort(): Promise<number> {
  * The service as deployed: `src/main.ts` in its own Node process (via tsx), configured by env, on a free loopback
  * port. Its heap and event loop are its own, so the bench's client, workers and naive queries do not disturb it.
  */
-export async function spawnService(redisUrl: string, prefix: string, queues: string[], timeoutMs = 20_000): Promise<SpawnedService> {
+export async function spawnService(
+  redisUrl: string,
+  prefix: string,
+  queues: string[],
+  timeoutMs = 20_000,
+  /** Overrides of the env above; an empty string leaves the service's default (loadConfig ignores empty values). */
+  extraEnv: Record<string, string> = {}
+): Promise<SpawnedService> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'src', 'main.ts')], {
     cwd: path.join(__dirname, '..'),
@@ -83,6 +90,7 @@ export async function spawnService(redisUrl: string, prefix: string, queues: str
       JOBSCOPE_API_TOKEN: '',
       JOBSCOPE_READ_TOKEN: '',
       LOG_LEVEL: 'info',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -220,7 +220,11 @@ function save(results: BenchResults): void {
     const md =
       '# jobscope status route: benchmark results\n\nWritten by `npm run bench` (see README.md for what the columns mean).\n\n' +
       `${markdown(results)}\n\n${redisTimeMarkdown(results)}\n\n## Job detail, pages and search\n\n${apiMarkdown(results)}\n`;
-    fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
+    // Keep the section stream-bench.ts writes ("## Live stream", always last) across status bench runs.
+    const file = path.join(__dirname, 'RESULTS.md');
+    const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const live = previous.indexOf('\n## Live stream\n');
+    fs.writeFileSync(file, live < 0 ? md : `${md}${previous.slice(live)}`);
     log('wrote bench/RESULTS.md');
   }
 }

@@ -69,7 +69,7 @@ export function streamRoutes(hub: StreamHub, opts: { heartbeatMs?: number } = {}
             await stream.writeSSE({
               event: event.type,
               id: String(event.id),
-              data: JSON.stringify(event.data),
+              data: event.json,
               ...(first ? { retry: RETRY_MS } : {}),
             });
             first = false;

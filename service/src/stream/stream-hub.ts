@@ -3,7 +3,12 @@ import type { SnapshotService } from '../snapshot/snapshot-service';
 import type { SourceRegistry } from '../sources/registry';
 
 /** What a subscriber receives: a fresh snapshot, or word that Redis went away (the last snapshot stays valid). */
-export type StreamEvent = { type: 'snapshot'; id: number; data: StatusResponse } | { type: 'stale'; id: number; data: { error: string } };
+export type StreamEvent = {
+  type: 'snapshot' | 'stale';
+  id: number;
+  /** The event's data as JSON, serialized once for every subscriber. */
+  json: string;
+};
 
 type Listener = (event: StreamEvent) => void;
 
@@ -97,12 +102,13 @@ class Producer {
       if (!first && marker !== null && marker === this.lastMarker && now - this.lastFullAt < FULL_READ_EVERY_MS && this.last?.type === 'snapshot') {
         return;
       }
-      const snapshot = await this.deps.snapshots.get(this.query);
+      // Straight from Redis, not through the status route's cache: a marker that moved means the cache is behind.
+      const snapshot = await this.deps.snapshots.read(this.query);
       this.lastMarker = marker;
       this.lastFullAt = now;
       if (snapshot.stale) {
         if (this.last?.type !== 'stale') {
-          this.emit({ type: 'stale', id: this.deps.nextId(), data: { error: snapshot.redis.error ?? 'Redis is unavailable' } });
+          this.emit({ type: 'stale', id: this.deps.nextId(), json: JSON.stringify({ error: snapshot.redis.error ?? 'Redis is unavailable' }) });
           this.lastPrint = null;
         }
         return;
@@ -110,11 +116,11 @@ class Producer {
       const print = fingerprint(snapshot);
       if (print !== this.lastPrint) {
         this.lastPrint = print;
-        this.emit({ type: 'snapshot', id: this.deps.nextId(), data: snapshot });
+        this.emit({ type: 'snapshot', id: this.deps.nextId(), json: JSON.stringify(snapshot) });
       }
     } catch (err) {
       if (this.last?.type !== 'stale') {
-        this.emit({ type: 'stale', id: this.deps.nextId(), data: { error: err instanceof Error ? err.message : String(err) } });
+        this.emit({ type: 'stale', id: this.deps.nextId(), json: JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) });
         this.lastPrint = null;
       }
     } finally {
