@@ -100,6 +100,24 @@ describe('JobDrawer', () => {
     expect(screen.queryByTestId('job-drawer')).toBeNull();
   });
 
+  it.each([
+    ['Viewer', false],
+    ['Editor', true],
+  ] as const)('offers the job actions in the drawer too (%s: enabled %s)', async (role, enabled) => {
+    setUserRole(role);
+    await renderJobs('&job=bullmq:bull:email:3');
+    const drawer = screen.getByTestId('job-drawer');
+    fireEvent.click(within(drawer).getByTestId('job-actions-menu'));
+    await settle();
+    const retry = screen.getAllByRole('menuitem').find((i) => i.dataset.testid === 'job-action-retry')!;
+    expect(retry).toBeInTheDocument();
+    if (enabled) {
+      expect(retry).toBeEnabled();
+    } else {
+      expect(retry).toBeDisabled();
+    }
+  });
+
   it('opens from the URL (a permalink), and the close button removes &job=', async () => {
     await renderJobs('&job=bullmq:bull:email:3');
     expect(screen.getByTestId('job-drawer')).toBeInTheDocument();

@@ -8,6 +8,8 @@ import { useJobDetail } from '../../hooks/useJobDetail';
 import { TEST_IDS } from '../testIds';
 import { StateBadge } from '../JobsTab/StateBadge';
 import { WatchToggle } from '../Watch/WatchToggle';
+import { JobActionsMenu } from '../JobsTab/JobActionsMenu';
+import { usePermissions } from '../../hooks/usePermissions';
 import { ErrorTab, FlowTab, LogsTab, OverviewTab, ValueTab } from './JobDrawerTabs';
 
 export const DRAWER_TABS = [
@@ -51,6 +53,7 @@ export function JobDrawer({ job, summary, paused, onClose, onOpenJob }: Props) {
   const data = detail.data ?? null;
   const gone = isJobNotFound(detail.error);
   const shown = data ?? summary;
+  const permissions = usePermissions();
   const title = shown ? `${shown.name} #${job.id}` : `Job ${job.id}`;
 
   const tabs = (
@@ -90,6 +93,7 @@ export function JobDrawer({ job, summary, paused, onClose, onOpenJob }: Props) {
         <div className={styles.topRow}>
           {detail.isFetching && data !== null && <span className={styles.muted}>refreshing…</span>}
           {!gone && <WatchToggle job={job} name={shown?.name ?? `job ${job.id}`} state={shown?.state ?? null} />}
+          {!gone && shown && <JobActionsMenu job={shown} permission={permissions.jobsWrite} />}
           <Button
             size="sm"
             variant="secondary"
