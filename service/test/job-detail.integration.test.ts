@@ -43,7 +43,8 @@ beforeAll(async () => {
   await worker.close();
   await queue.add('later', { n: 3 }, { jobId: 'delayed-1', delay: 60_000 });
   await queue.add('urgent', { n: 4 }, { jobId: 'prio-1', priority: 5 });
-  await queue.add('big', { blob: 'é'.repeat(DETAIL_VALUE_MAX_BYTES) }, { jobId: 'big-1' });
+  // About 1 MB of data (2-byte characters).
+  await queue.add('big', { blob: 'é'.repeat(512 * 1024) }, { jobId: 'big-1' });
   await queue.add('dedup', {}, { jobId: 'dedup-1', deduplication: { id: 'once-only' } });
   const logged = await queue.add('logged', {}, { jobId: 'logged-1' });
   for (let i = 0; i < 15; i++) await logged.log(`line ${i}`);
@@ -126,7 +127,7 @@ describe('job detail', () => {
     expect(body.failedReason).toBe('attempt 3 went wrong — ünïcode');
   });
 
-  it('cuts data over 64 KB on a character boundary and says how big it was', async () => {
+  it('cuts 1 MB of data to 64 KB on a character boundary and says how big it was', async () => {
     const [job, body] = await Promise.all([Job.fromId(queue, 'big-1'), detail('big-1')]);
     const full = JSON.stringify(job!.data);
     expect(body.data.truncated).toBe(true);

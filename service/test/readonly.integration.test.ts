@@ -110,11 +110,16 @@ it('status reads send only read commands, change no key and move no write counte
     seen.push({ source, command: String(args[0]).toLowerCase(), args: args.map(String) });
   });
   await sleep(50);
-  const queries = ['', '?limit=200', '?limit=1', '?state=PENDING', '?state=FAILURE&limit=5', '?queue=ro-c', '?queue=ro-a&state=RUNNING'];
+  const queries = ['', '?limit=200', '?limit=1', '?state=PENDING', '?state=FAILURE&limit=5', '?queue=ro-c', '?queue=ro-a&state=RUNNING',
+    // Filters and pages read too, and only read.
+    '?queue=ro-a,ro-c&name=legacy', `?state=SUCCESS&from=0&to=${Date.now() + 60_000}`, '?state=PENDING&from=0&limit=2'];
   for (const q of queries) {
     const res = await getJson(service, `${STATUS}${q}`);
     expect(res.status).toBe(200);
   }
+  const firstPage = (await getJson(service, `${STATUS}?state=PENDING&limit=1`)).body;
+  expect(firstPage.nextCursor).toEqual(expect.any(String));
+  expect((await getJson(service, `${STATUS}?state=PENDING&limit=1&cursor=${firstPage.nextCursor}`)).status).toBe(200);
   const full = (await getJson(service, `${STATUS}?limit=200`)).body;
   // Job detail of every job, in every state, is a read too.
   for (const job of full.jobs) {
@@ -145,7 +150,8 @@ it('status reads send only read commands, change no key and move no write counte
   expect(writes).toEqual([]);
 
   // One script call and one CLIENT LIST per snapshot, however many queues (3 here, one script batch).
-  const snapshots = queries.length + 1;
+  // Every status read (the queries, two pages, the full list) is one script call.
+  const snapshots = queries.length + 3;
   const delta = (c: string) => (callsAfterReads.get(c) ?? 0) - (callsBefore.get(c) ?? 0);
   // One script call per snapshot and one per job detail: a detail is one round trip.
   expect(delta('evalsha') + delta('eval')).toBe(snapshots + full.jobs.length);
