@@ -19,7 +19,7 @@ import { auditRoutes } from './routes/audit';
 import { streamRoutes } from './routes/stream';
 import type { StreamHub } from './stream/stream-hub';
 import { SnapshotUnavailableError } from './snapshot/snapshot-service';
-import { ApiError, errorBody, sendError } from './http/errors';
+import { ApiError, errorBody, isClientAbort, sendError } from './http/errors';
 import { requireReadToken, tokenGuard } from './http/auth';
 import { requestLog } from './http/request-log';
 import { statusRoutes } from './routes/status';
@@ -41,6 +41,8 @@ export interface AlertingDeps {
   settings: HealthSettings;
   probe: RedisProbe;
   metrics: ServiceMetrics;
+  /** True once the process is shutting down: /readyz answers 503. */
+  stopping?: () => boolean;
 }
 
 export interface AppDeps {
@@ -101,7 +103,7 @@ export function createApp(deps: AppDeps): Hono {
     const reads = requireReadToken(deps.readToken, deps.apiToken);
     app.use(API_PATHS.metrics, reads);
     app.route(API_PATHS.metrics, metricsRoutes(a.metrics));
-    const probes = probeRoutes(a.probe, a.settings.timeoutMs);
+    const probes = probeRoutes(a.probe, a.settings.timeoutMs, a.stopping);
     app.route(API_PATHS.livez, probes.livez);
     app.route(API_PATHS.readyz, probes.readyz);
   }
@@ -136,6 +138,11 @@ export function createApp(deps: AppDeps): Hono {
     }
     if (err instanceof SourceUnavailableError) {
       return sendError(c, 503, 'redis_unavailable', err.message);
+    }
+    if (isClientAbort(err, c.req.raw.signal)) {
+      // Nobody reads this answer; the 400 only keeps the request log and metrics from counting a server error.
+      deps.logger.debug({ method: c.req.method, path: c.req.path }, 'client disconnected before its request was read');
+      return sendError(c, 400, 'invalid_body', 'the request body ended early (client disconnected)');
     }
     deps.logger.error({ err }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error'), 500);

@@ -53,6 +53,14 @@ const EnvSchema = z.object({
   JOBSCOPE_HEALTH_STALLED_FAIL: envThreshold(null),
   JOBSCOPE_HEALTH_PAUSED: envStatus('warn'),
   JOBSCOPE_HEALTH_QUEUE_OVERRIDES: envOverrides,
+  JOBSCOPE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100').max(300_000).default(10_000),
+  JOBSCOPE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100').max(3_600_000).default(30_000),
+  JOBSCOPE_KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    // Sent to clients as `Keep-Alive: timeout=<s>`: under 1 s is `timeout=0`, and Node's agent then never reuses a socket.
+    .min(1000, 'must be at least 1000').max(600_000).default(5000),
+  JOBSCOPE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -73,6 +81,10 @@ export interface Config {
   /** Queues read by one Lua call; bounds how long one call blocks Redis. */
   queuesPerCall: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Socket timeouts (slowloris, idle keep-alive); none of them cuts an open event stream. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** SIGTERM/SIGINT: how long in-flight requests and streams get before the process exits anyway. */
+  shutdownTimeoutMs: number;
   /** Thresholds and limits of /api/health, /readyz and /metrics (service/HEALTH.md). */
   health: HealthSettings;
 }
@@ -88,6 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.JOBSCOPE_HEADERS_TIMEOUT_MS > e.JOBSCOPE_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'invalid configuration: JOBSCOPE_HEADERS_TIMEOUT_MS: must not exceed JOBSCOPE_REQUEST_TIMEOUT_MS (headers are part of the request)'
+    );
+  }
   return {
     redisUrl: e.REDIS_URL,
     host: e.HOST,
@@ -102,6 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     discoveryIntervalMs: e.JOBSCOPE_DISCOVERY_INTERVAL_MS,
     queuesPerCall: e.JOBSCOPE_QUEUES_PER_CALL,
     logLevel: e.LOG_LEVEL,
+    http: {
+      headersTimeoutMs: e.JOBSCOPE_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.JOBSCOPE_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.JOBSCOPE_KEEP_ALIVE_TIMEOUT_MS,
+    },
+    shutdownTimeoutMs: e.JOBSCOPE_SHUTDOWN_TIMEOUT_MS,
     health: {
       windowMs: e.JOBSCOPE_HEALTH_WINDOW_MS,
       timeoutMs: e.JOBSCOPE_HEALTH_TIMEOUT_MS,

@@ -24,6 +24,9 @@ export interface Service {
   probe: RedisProbe;
   stats: StatsCache;
   metrics: ServiceMetrics;
+  /** Marks the service as shutting down (/readyz 503); requests are still answered. */
+  beginShutdown(): void;
+  readonly stopping: boolean;
   close(): Promise<void>;
 }
 
@@ -61,9 +64,11 @@ export async function createService(config: Config, logger: Logger, options: Ser
     registry,
     probe,
     ttlMs: config.snapshotTtlMs,
+    timeoutMs: config.health.timeoutMs,
     onBuilt: metrics.observeSnapshot,
   });
   const streams = new StreamHub({ snapshots, registry, ...config.stream });
+  let stopping = false;
   const app = createApp({
     logger,
     apiToken: config.apiToken,
@@ -73,7 +78,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     audit: new AuditLog(logger),
     streams,
     readOnly: config.readOnly,
-    alerting: { stats, settings: config.health, probe, metrics },
+    alerting: { stats, settings: config.health, probe, metrics, stopping: () => stopping },
   });
   return {
     app,
@@ -85,6 +90,12 @@ export async function createService(config: Config, logger: Logger, options: Ser
     probe,
     stats,
     metrics,
+    beginShutdown() {
+      stopping = true;
+    },
+    get stopping() {
+      return stopping;
+    },
     async close() {
       streams.close();
       await Promise.allSettled(registry.sources.map((s) => s.close()));

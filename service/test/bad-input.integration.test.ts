@@ -243,7 +243,7 @@ describe('read token and unexpected failures', () => {
 
   it('an unexpected error is a 500 JSON without its message or stack', async () => {
     const spy = jest
-      .spyOn(service.snapshots, 'get')
+      .spyOn(service.snapshots, 'getJson')
       .mockRejectedValueOnce(new TypeError('secret detail at /srv/app/src/thing.ts:12:34'));
     try {
       const res = await getJson(service, '/api/settings/jobs/status');

@@ -37,3 +37,25 @@ export function validationError(code: ErrorCode, error: ZodError): ApiError {
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   return new ApiError(400, code, message, issues);
 }
+
+/** The client went away while its request body was being read: its problem, not a server error. */
+export class ClientAbortedError extends Error {}
+
+/**
+ * Whether `err` comes from a request whose client disconnected (a dropped chunked upload): the body stream fails
+ * with `aborted`/ECONNRESET, or the request's signal is aborted.
+ */
+export function isClientAbort(err: unknown, signal?: AbortSignal): boolean {
+  if (err instanceof ClientAbortedError) {
+    return true;
+  }
+  const e = err as { code?: unknown; message?: unknown; name?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return (
+    signal?.aborted === true ||
+    // Node's IncomingMessage: `Error: aborted` (ECONNRESET). A Redis socket's reset says `read ECONNRESET` instead.
+    (code === 'ECONNRESET' && e?.message === 'aborted') ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    e?.name === 'AbortError'
+  );
+}

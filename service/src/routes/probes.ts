@@ -15,13 +15,27 @@ export function sendHealth(c: Context, body: HealthResponse): Response {
  * Orchestrator probes. `/livez`: the process answers (never depends on Redis, so a Redis outage never restarts pods).
  * `/readyz`: Redis answers PING within the timeout.
  */
-export function probeRoutes(probe: RedisProbe, timeoutMs: number): { livez: Hono; readyz: Hono } {
+export function probeRoutes(
+  probe: RedisProbe,
+  timeoutMs: number,
+  stopping: () => boolean = () => false
+): { livez: Hono; readyz: Hono } {
   const livez = new Hono();
   livez.get('/', (c) => sendHealth(c, { status: 'pass', serviceId: SERVICE_NAME, version: SERVICE_VERSION, checks: {} }));
 
   const readyz = new Hono();
   readyz.get('/', async (c) => {
     const time = new Date().toISOString();
+    // Shutting down (SIGTERM): take this instance out of rotation at once, whatever Redis says.
+    if (stopping()) {
+      return sendHealth(c, {
+        status: 'fail',
+        serviceId: SERVICE_NAME,
+        version: SERVICE_VERSION,
+        output: 'shutting down',
+        checks: {},
+      });
+    }
     const redis = await withTimeout(probe.ping(), timeoutMs, 'Redis PING').catch((err: unknown) => ({
       ok: false,
       latencyMs: null,

@@ -7,9 +7,8 @@ import type { SnapshotService } from '../snapshot/snapshot-service';
 export function statusRoutes(snapshots: SnapshotService): Hono {
   const app = new Hono();
   app.get('/', validate('query', StatusQuerySchema), async (c) => {
-    const body = await snapshots.get(c.req.valid('query'));
-    c.header('Cache-Control', 'no-store');
-    return c.json(body, 200);
+    const body = await snapshots.getJson(c.req.valid('query'));
+    return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   });
   return app;
 }

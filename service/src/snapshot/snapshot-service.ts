@@ -13,11 +13,30 @@ import type { RedisProbe } from '../redis/probe';
 import { redisErrorText } from '../redis/error-text';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version';
 import { SharedRead } from '../shared-read';
+import { withTimeout } from '../health/with-timeout';
 
 /** Raised when Redis cannot be read and there is no earlier snapshot to fall back on. */
 export class SnapshotUnavailableError extends Error {}
 
-type Outcome = { ok: true; value: StatusResponse } | { ok: false; error: string };
+/** A status body serialized once, split around its `ageMs` value: each answer only splices the current age in. */
+interface SerializedSnapshot {
+  head: string;
+  tail: string;
+  generatedAtMs: number;
+}
+
+type Outcome =
+  | { ok: true; value: StatusResponse; json?: SerializedSnapshot }
+  | { ok: false; error: string; stale?: { of: StatusResponse; json: SerializedSnapshot } };
+
+const AGE_MARK = '"ageMs":0,';
+
+function serialize(body: StatusResponse): SerializedSnapshot {
+  const text = JSON.stringify({ ...body, ageMs: 0 });
+  // `ageMs` comes before any user-supplied text (filter, jobs), so the first match is the field itself.
+  const at = text.indexOf(AGE_MARK);
+  return { head: text.slice(0, at + AGE_MARK.length - 2), tail: text.slice(at + AGE_MARK.length - 1), generatedAtMs: body.generatedAtMs };
+}
 
 interface Entry {
   read: SharedRead<Outcome>;
@@ -31,6 +50,11 @@ export interface SnapshotServiceOptions {
   registry: SourceRegistry;
   probe: RedisProbe;
   ttlMs: number;
+  /**
+   * Longest wait for one snapshot build (JOBSCOPE_HEALTH_TIMEOUT_MS): a Redis that accepts connections but does not
+   * answer yields the stale snapshot within it instead of after the 2 s command timeout. 0 or unset: no bound.
+   */
+  timeoutMs?: number;
   /** Called with each successful build's duration, for metrics. */
   onBuilt?: (seconds: number) => void;
   now?: () => number;
@@ -50,6 +74,32 @@ export class SnapshotService {
   }
 
   async get(query: StatusQuery): Promise<StatusResponse> {
+    const { outcome, lastGood } = await this.outcomeOf(query);
+    return this.answer(outcome, lastGood);
+  }
+
+  /**
+   * The same answer as `get`, as JSON text: a cached snapshot is serialized once per build (and per outage), so a
+   * cached answer costs a string splice instead of a copy and a JSON.stringify of the whole body.
+   */
+  async getJson(query: StatusQuery): Promise<string> {
+    const { outcome, lastGood } = await this.outcomeOf(query);
+    const now = this.now();
+    if (outcome.ok) {
+      const json = (outcome.json ??= serialize(outcome.value));
+      return json.head + String(now - json.generatedAtMs) + json.tail;
+    }
+    if (!lastGood) {
+      throw new SnapshotUnavailableError(outcome.error);
+    }
+    if (outcome.stale?.of !== lastGood) {
+      outcome.stale = { of: lastGood, json: serialize(this.answer(outcome, lastGood)) };
+    }
+    const json = outcome.stale.json;
+    return json.head + String(now - json.generatedAtMs) + json.tail;
+  }
+
+  private async outcomeOf(query: StatusQuery): Promise<{ outcome: Outcome; lastGood: StatusResponse | null }> {
     for (const queue of query.queue ?? []) {
       await this.requireKnownQueue(queue);
     }
@@ -65,7 +115,7 @@ export class SnapshotService {
     }
     const current = entry;
     const outcome = await current.read.get(() => this.build(query, current));
-    return this.answer(outcome, current.lastGood);
+    return { outcome, lastGood: current.lastGood };
   }
 
   /**
@@ -111,7 +161,7 @@ export class SnapshotService {
     const started = process.hrtime.bigint();
     try {
       const page = query.cursor !== undefined && query.state !== undefined ? decodeCursor({ ...query, state: query.state }, query.cursor) : null;
-      const [redis, ...parts] = await Promise.all([
+      const reading = Promise.all([
         this.opts.probe.ping(),
         ...this.opts.registry.sources.map((s) =>
           s.reads.snapshot({
@@ -126,6 +176,8 @@ export class SnapshotService {
           })
         ),
       ]);
+      const timeoutMs = this.opts.timeoutMs ?? 0;
+      const [redis, ...parts] = await (timeoutMs > 0 ? withTimeout(reading, timeoutMs, 'Redis status read') : reading);
       if (!redis.ok) {
         throw new Error(redisErrorText(redis.error ?? 'redis unavailable'));
       }
