@@ -7,7 +7,7 @@ import { ensureHostBundle } from './build-host';
 import { renderPage, type Theme } from './page';
 import { GRAFANA_UI_IMG, HOST_OUT, PLUGIN_DIST, SYSTEMJS_DIST } from './paths';
 import { ensurePluginDist, readPluginJson } from './plugin-dist';
-import { type ProxyRecord, handlePluginProxy } from './plugin-proxy';
+import { type OpenExchange, type ProxyRecord, handlePluginProxy } from './plugin-proxy';
 import { PluginSettingsStore } from './plugin-settings';
 import { permissionsMap, userPermissions } from './rbac';
 import { type OrgRole, hasRole } from './route-match';
@@ -35,6 +35,12 @@ export interface PreviewServerOptions {
   pluginDist?: string;
   /** Build grafana-plugin/dist when it is missing (default true); false fails with a hint instead. */
   buildPlugin?: boolean;
+  /**
+   * The plugin proxy holds every upstream body until it ends (a buffering proxy: a live stream never arrives, so the
+   * plugin falls back to polling). Default: PREVIEW_PROXY_BUFFER=1 in the environment, else false (streams like
+   * Grafana). Settable later through `proxyBuffer`.
+   */
+  proxyBuffer?: boolean;
 }
 
 export interface PreviewServer {
@@ -52,6 +58,15 @@ export interface PreviewServer {
   readonly user: PreviewUser;
   /** The user's RBAC permissions (action → true) from dist/plugin.json's roles, as in the page's boot data. */
   permissions(): Record<string, boolean>;
+  /** Buffer whole upstream bodies (see the option); applies to requests from now on (`cutProxyConnections` for open ones). */
+  proxyBuffer: boolean;
+  /** Proxied exchanges whose client response is still open (e.g. live streams), oldest first. */
+  openProxyRequests(): ProxyRecord[];
+  /**
+   * Destroys open proxied exchanges (client connection and upstream request), as a proxy restart would; all of them,
+   * or those `which` picks. Returns how many were cut.
+   */
+  cutProxyConnections(which?: (r: ProxyRecord) => boolean): number;
   close(): Promise<void>;
 }
 
@@ -87,6 +102,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     secureJsonData: options.apiToken ? { apiToken: options.apiToken } : {},
   });
   const proxyLog: ProxyRecord[] = [];
+  const openExchanges = new Set<OpenExchange>();
+  let proxyBuffer = options.proxyBuffer ?? process.env.PREVIEW_PROXY_BUFFER === '1';
   const unservedApi: string[] = [];
   const defaultTheme: Theme = options.theme ?? 'dark';
   let origin = '';
@@ -107,6 +124,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         settings,
         user: currentUser,
         log: proxyLog,
+        buffer: () => proxyBuffer,
+        open: openExchanges,
       });
       return;
     }
@@ -213,8 +232,25 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       return currentUser();
     },
     permissions: () => permissionsOf(),
+    get proxyBuffer() {
+      return proxyBuffer;
+    },
+    set proxyBuffer(on: boolean) {
+      proxyBuffer = on;
+    },
+    openProxyRequests: () => [...openExchanges].map((e) => e.record).sort((a, b) => a.at - b.at),
+    cutProxyConnections: (which = () => true) => {
+      const cut = [...openExchanges].filter((e) => which(e.record));
+      for (const e of cut) {
+        e.cut();
+      }
+      return cut.length;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const e of openExchanges) {
+          e.cut();
+        }
         server.closeAllConnections();
         server.close(() => resolve());
       }),

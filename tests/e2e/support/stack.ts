@@ -21,6 +21,10 @@ export interface StackOptions {
   prefixes?: number;
   /** Service entry file instead of service/src/main.ts, e.g. MEMORY_SERVICE_MAIN (relative to the repository root). */
   serviceEntry?: string;
+  /** Start the preview's plugin proxy buffering whole bodies (no live stream: the plugin polls); `preview.proxyBuffer` flips it. */
+  proxyBuffer?: boolean;
+  /** Extra service environment, e.g. JOBSCOPE_STREAM_INTERVAL_MS. */
+  serviceEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -95,15 +99,22 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       logDir: E2E_LOG_DIR,
       queues: opts.queues,
       entry: opts.serviceEntry,
+      extraEnv: opts.serviceEnv,
     });
     cleanups.push(() => service.stop());
-    const preview = await startPreviewServer({ serviceUrl: service.url, apiToken, role: opts.role ?? 'Admin', theme: opts.theme });
+    const preview = await startPreviewServer({
+      serviceUrl: service.url,
+      apiToken,
+      role: opts.role ?? 'Admin',
+      theme: opts.theme,
+      proxyBuffer: opts.proxyBuffer ?? false,
+    });
     cleanups.push(() => preview.close());
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
     const contexts: BrowserContext[] = [];
     const extraPreview = async (role: OrgRole) => {
-      const p = await startPreviewServer({ serviceUrl: service.url, apiToken, role });
+      const p = await startPreviewServer({ serviceUrl: service.url, apiToken, role, proxyBuffer: false });
       cleanups.push(() => p.close());
       return p;
     };
