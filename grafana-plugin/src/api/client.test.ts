@@ -1,5 +1,5 @@
 import { FakeBackend } from '../test/fakeBackend';
-import { makeDetail, makeStatus } from '../test/fixtures';
+import { makeAuditEntry, makeDetail, makeStatus } from '../test/fixtures';
 import {
   enqueueJob,
   fetchAudit,
@@ -139,16 +139,7 @@ describe('api client', () => {
   });
 
   it('reads the audit trail and names a malformed entry', async () => {
-    const ok = {
-      time: '2026-11-29T12:00:00.000Z',
-      action: 'job.retry',
-      target: 'bullmq:bull:email:3',
-      outcome: 'ok',
-      status: 200,
-      user: 'alice',
-      role: 'Editor',
-      detail: null,
-    };
+    const ok = makeAuditEntry();
     const backend = new FakeBackend(() => ({ status: 200, data: { entries: [ok] } })).install();
     await expect(fetchAudit(20)).resolves.toEqual([ok]);
     expect(backend.calls[0]).toMatchObject({

@@ -1,33 +1,11 @@
-import React, { type ReactNode } from 'react';
-import { act, renderHook } from '@testing-library/react';
-import { QueryProvider } from '../api/QueryProvider';
+import { act } from '@testing-library/react';
 import { statusStreamUrl } from '../api/client';
-import { FakeEventSource, installFakeEventSource } from '../test/eventSource';
-import { FakeBackend, type FakeReply } from '../test/fakeBackend';
+import { settle, setVisibility, tick } from '../test/clock';
+import { FakeEventSource } from '../test/eventSource';
 import { makeJob, makeStatus } from '../test/fixtures';
-import { trackIntervals } from '../test/intervals';
-import { createTestQueryClient } from '../test/TestRouter';
-import { JOBS_LIMIT, useJobsStatus, type JobsStatusOptions } from './useJobsStatus';
+import { jobsStatusHarness } from '../test/jobsStatusHarness';
+import { JOBS_LIMIT } from './useJobsStatus';
 import { STREAM_FIRST_EVENT_TIMEOUT_MS, STREAM_MAX_ERRORS, STREAM_RETRY_MS } from './useStatusStream';
-
-function setVisibility(state: 'visible' | 'hidden') {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
-  act(() => {
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
-}
-
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
-
-async function advance(ms: number) {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(ms);
-  });
-}
 
 async function push(source: FakeEventSource, type: string, data: unknown) {
   await act(async () => source.emit(type, data));
@@ -39,44 +17,9 @@ async function fail(source: FakeEventSource, closed = false) {
   await settle();
 }
 
-type Props = Partial<JobsStatusOptions>;
-
 describe('useStatusStream with useJobsStatus (live mode)', () => {
-  let intervals: ReturnType<typeof trackIntervals>;
-  let eventSource: ReturnType<typeof installFakeEventSource>;
-  let reply: FakeReply;
-  let backend: FakeBackend;
-  let client: ReturnType<typeof createTestQueryClient>;
-
-  beforeEach(() => {
-    jest.useFakeTimers();
-    intervals = trackIntervals();
-    eventSource = installFakeEventSource();
-    setVisibility('visible');
-    reply = { status: 200, data: makeStatus() };
-    backend = new FakeBackend(() => reply).install();
-    client = createTestQueryClient();
-  });
-  afterEach(() => {
-    setVisibility('visible');
-    eventSource.restore();
-    intervals.restore();
-    jest.useRealTimers();
-  });
-
-  const calls = () => backend.callsTo('/api/settings/jobs/status').length;
-
-  async function mount(initial: Props = {}) {
-    const wrapper = ({ children }: { children: ReactNode }) => (
-      <QueryProvider client={client}>{children}</QueryProvider>
-    );
-    const view = renderHook((p: Props) => useJobsStatus({ enabled: true, paused: false, ...p }), {
-      wrapper,
-      initialProps: initial,
-    });
-    await settle();
-    return view;
-  }
+  const hook = jobsStatusHarness({ eventSource: true });
+  const { calls, mount } = hook;
 
   it('opens the stream through the plugin proxy with the filters (never a cursor)', async () => {
     await mount({ queue: 'email,reports', state: 'FAILURE', name: 'send', from: '1', to: '2' });
@@ -98,14 +41,14 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     expect(result.current.mode).toBe('live');
     expect(result.current.data?.jobs.map((j) => j.id)).toEqual(['pushed']);
     // Every consumer of the entry sees it: it is the poll's own entry.
-    const cached = client.getQueryData<{ jobs: Array<{ id: string }> }>([
+    const cached = hook.client.getQueryData<{ jobs: Array<{ id: string }> }>([
       'jobscope',
       'status',
       { queue: 'email', state: null, name: null, from: null, to: null, cursor: null, limit: JOBS_LIMIT },
     ]);
     expect(cached?.jobs.map((j) => j.id)).toEqual(['pushed']);
-    expect(intervals.live()).toBe(0);
-    await advance(20_000);
+    expect(hook.intervals.live()).toBe(0);
+    await tick(20_000);
     expect(calls()).toBe(1);
     await push(source, 'snapshot', makeStatus({ jobs: [makeJob({ id: 'again' })] }));
     expect(result.current.data?.jobs.map((j) => j.id)).toEqual(['again']);
@@ -118,30 +61,30 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     expect(STREAM_RETRY_MS).toBe(30_000);
     const { result } = await mount();
     const first = FakeEventSource.latest();
-    await advance(4999);
+    await tick(4999);
     expect(first.closed).toBe(false);
-    await advance(1);
+    await tick(1);
     expect(first.closed).toBe(true);
     expect(result.current.mode).toBe('polling');
-    expect(intervals.live()).toBe(1);
+    expect(hook.intervals.live()).toBe(1);
     const before = calls();
-    await advance(2000);
+    await tick(2000);
     expect(calls()).toBe(before + 1);
     // Retried 30 s after the fallback; it stays silent too: closed again 5 s later, and retried 30 s after that.
-    await advance(STREAM_RETRY_MS - 2001);
+    await tick(STREAM_RETRY_MS - 2001);
     expect(FakeEventSource.instances).toHaveLength(1);
-    await advance(1);
+    await tick(1);
     expect(FakeEventSource.instances).toHaveLength(2);
-    await advance(5000);
+    await tick(5000);
     expect(FakeEventSource.latest().closed).toBe(true);
-    await advance(STREAM_RETRY_MS);
+    await tick(STREAM_RETRY_MS);
     expect(FakeEventSource.instances).toHaveLength(3);
     // This one delivers: live, polling off.
     await push(FakeEventSource.latest(), 'snapshot', makeStatus());
     expect(result.current.mode).toBe('live');
-    expect(intervals.live()).toBe(0);
+    expect(hook.intervals.live()).toBe(0);
     const live = calls();
-    await advance(10_000);
+    await tick(10_000);
     expect(calls()).toBe(live);
     expect(FakeEventSource.open()).toHaveLength(1);
   });
@@ -160,8 +103,8 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     await fail(source); // a second error in a row
     expect(source.closed).toBe(true);
     expect(result.current.mode).toBe('polling');
-    expect(intervals.live()).toBe(1);
-    await advance(STREAM_RETRY_MS);
+    expect(hook.intervals.live()).toBe(1);
+    await tick(STREAM_RETRY_MS);
     expect(FakeEventSource.instances).toHaveLength(2);
     expect(FakeEventSource.open()).toHaveLength(1);
   });
@@ -171,7 +114,7 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     const source = FakeEventSource.latest();
     await push(source, 'snapshot', makeStatus());
     await fail(source);
-    await advance(5000);
+    await tick(5000);
     expect(source.closed).toBe(true);
     expect(result.current.mode).toBe('polling');
   });
@@ -182,7 +125,7 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     await fail(source, true);
     expect(source.closeCalls).toBe(1);
     expect(result.current.mode).toBe('polling');
-    expect(intervals.live()).toBe(1);
+    expect(hook.intervals.live()).toBe(1);
   });
 
   it('a payload that is not a status reply does not reach the cache and counts as an error', async () => {
@@ -200,7 +143,7 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     const source = FakeEventSource.latest();
     await push(source, 'snapshot', makeStatus());
     const at = result.current.updatedAt;
-    await advance(3000);
+    await tick(3000);
     await push(source, 'stale', { error: 'connect ECONNREFUSED' });
     expect(result.current.data?.stale).toBe(true);
     expect(result.current.data?.redis).toMatchObject({ ok: false, error: 'connect ECONNREFUSED' });
@@ -211,7 +154,7 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
   });
 
   it('a stale event before any snapshot is a Redis error', async () => {
-    reply = 'hang';
+    hook.reply = 'hang';
     const { result } = await mount();
     await push(FakeEventSource.latest(), 'stale', { error: 'Redis is down' });
     expect(result.current.data).toBeNull();
@@ -237,7 +180,7 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     rerender({ queue: 'reports' });
     await settle();
     expect(result.current.mode).toBe('polling');
-    expect(intervals.live()).toBe(1);
+    expect(hook.intervals.live()).toBe(1);
     await push(FakeEventSource.latest(), 'snapshot', makeStatus());
     expect(result.current.mode).toBe('live');
   });
@@ -249,8 +192,8 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     await settle();
     expect(FakeEventSource.open()).toHaveLength(0);
     expect(result.current.mode).toBe('paused');
-    expect(intervals.live()).toBe(0);
-    await advance(60_000);
+    expect(hook.intervals.live()).toBe(0);
+    await tick(60_000);
     expect(FakeEventSource.instances).toHaveLength(1);
     const before = calls();
     rerender({ paused: false });
@@ -262,11 +205,11 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
 
   it('a hidden document closes the stream, also during a fallback (its retry timer goes too); visible reopens it', async () => {
     await mount();
-    await advance(5000); // fallback: a retry is pending
+    await tick(5000); // fallback: a retry is pending
     setVisibility('hidden');
     await settle();
     expect(FakeEventSource.open()).toHaveLength(0);
-    await advance(120_000);
+    await tick(120_000);
     expect(FakeEventSource.instances).toHaveLength(1);
     setVisibility('visible');
     await settle();
@@ -282,19 +225,19 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     expect(jest.getTimerCount()).toBe(0);
     // Also while a fallback's retry is pending.
     const second = await mount();
-    await advance(5000);
+    await tick(5000);
     second.unmount();
     expect(FakeEventSource.open()).toHaveLength(0);
     expect(jest.getTimerCount()).toBe(0);
-    await advance(60_000);
+    await tick(60_000);
     expect(FakeEventSource.instances).toHaveLength(2);
   });
 
   it('without EventSource (old browsers, jsdom) it simply polls', async () => {
-    eventSource.restore();
+    hook.eventSource.restore();
     const { result } = await mount();
     expect(result.current.mode).toBe('polling');
-    await advance(2000);
+    await tick(2000);
     expect(calls()).toBe(2);
   });
 });

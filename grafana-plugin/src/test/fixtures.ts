@@ -1,5 +1,6 @@
 import {
   emptyStateCounts,
+  type AuditEntry,
   type JobDetail,
   type JobSummary,
   type QueueSummary,
@@ -60,6 +61,16 @@ export function makeQueue(overrides: Partial<QueueSummary> = {}): QueueSummary {
   };
 }
 
+/** Job 3 of the default status reply, failed with "boom"; also the job of the default detail. */
+const FAILED_JOB: Partial<JobSummary> = {
+  id: '3',
+  state: 'FAILURE',
+  nativeState: 'failed',
+  result: null,
+  error: 'boom',
+  traceback: 'Error: boom\n    at work (worker.js:10:5)',
+};
+
 export function makeStatus(overrides: Partial<StatusResponse> = {}): StatusResponse {
   return {
     generatedAt: new Date(T0 + 5000).toISOString(),
@@ -80,14 +91,7 @@ export function makeStatus(overrides: Partial<StatusResponse> = {}): StatusRespo
         progress: { pct: 40 },
         result: null,
       }),
-      makeJob({
-        id: '3',
-        state: 'FAILURE',
-        nativeState: 'failed',
-        result: null,
-        error: 'boom',
-        traceback: 'Error: boom\n    at work (worker.js:10:5)',
-      }),
+      makeJob(FAILED_JOB),
       makeJob({ id: '1' }),
     ],
     queues: [
@@ -103,14 +107,7 @@ export function makeStatus(overrides: Partial<StatusResponse> = {}): StatusRespo
 
 export function makeDetail(overrides: Partial<JobDetail> = {}): JobDetail {
   return {
-    ...makeJob({
-      id: '3',
-      state: 'FAILURE',
-      nativeState: 'failed',
-      result: null,
-      error: 'boom',
-      traceback: 'Error: boom\n    at work (worker.js:10:5)',
-    }),
+    ...makeJob(FAILED_JOB),
     data: { text: '{"to":"a@example.com","n":1}', truncated: false, bytes: 28 },
     returnValue: { text: null, truncated: false, bytes: 0 },
     failedReason: 'boom: the whole reason',
@@ -127,6 +124,20 @@ export function makeDetail(overrides: Partial<JobDetail> = {}): JobDetail {
       { event: 'attempt-failed', atMs: null, detail: 'Error: first' },
       { event: 'finished', atMs: T0 + 3500, detail: null },
     ],
+    ...overrides,
+  };
+}
+
+export function makeAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    time: new Date(T0).toISOString(),
+    action: 'job.retry',
+    target: 'bullmq:bull:email:3',
+    outcome: 'ok',
+    status: 200,
+    user: 'alice',
+    role: 'Editor',
+    detail: null,
     ...overrides,
   };
 }

@@ -1,27 +1,12 @@
-import React from 'react';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import type { JobDetail } from '@jobscope/contract';
+import { settle, tick } from '../../test/clock';
 import { FakeBackend, type FakeCall, type FakeReply } from '../../test/fakeBackend';
 import { makeDetail, makeStatus } from '../../test/fixtures';
 import { trackIntervals } from '../../test/intervals';
-import { currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
-import { JobsTab } from '../JobsTab/JobsTab';
-
-const PAGE = '/a/jobscope-jobs-app/settings';
-const PROXY = '/api/plugin-proxy/jobscope-jobs-app';
-
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
-
-async function tick(ms: number) {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(ms);
-  });
-}
+import { PROXY, renderJobsTab } from '../../test/renderTab';
+import { currentSearch, setUserRole } from '../../test/TestRouter';
 
 describe('JobDrawer', () => {
   let intervals: ReturnType<typeof trackIntervals>;
@@ -67,21 +52,10 @@ describe('JobDrawer', () => {
 
   const detailCalls = (key: string) => backend.calls.filter((c) => c.url === `${PROXY}/api/jobs/${key}`);
 
-  async function renderJobs(query = '') {
-    act(() => locationService.push(`${PAGE}?tab=jobs${query}`));
-    const view = render(
-      <TestRouter>
-        <JobsTab />
-      </TestRouter>
-    );
-    await settle();
-    return view;
-  }
-
   const row = (id: string) => screen.getAllByTestId('job-row').find((r) => r.dataset.jobId === id)!;
 
   it('a row click opens the drawer, pushes &job= to history, and Back closes it', async () => {
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.queryByTestId('job-drawer')).toBeNull();
     const before = locationService.getHistory().length;
     fireEvent.click(row('3'));
@@ -105,7 +79,7 @@ describe('JobDrawer', () => {
     ['Editor', true],
   ] as const)('offers the job actions in the drawer too (%s: enabled %s)', async (role, enabled) => {
     setUserRole(role);
-    await renderJobs('&job=bullmq:bull:email:3');
+    await renderJobsTab('&job=bullmq:bull:email:3');
     const drawer = screen.getByTestId('job-drawer');
     fireEvent.click(within(drawer).getByTestId('job-actions-menu'));
     await settle();
@@ -119,7 +93,7 @@ describe('JobDrawer', () => {
   });
 
   it('opens from the URL (a permalink), and the close button removes &job=', async () => {
-    await renderJobs('&job=bullmq:bull:email:3');
+    await renderJobsTab('&job=bullmq:bull:email:3');
     expect(screen.getByTestId('job-drawer')).toBeInTheDocument();
     fireEvent.click(screen.getByTestId('job-drawer-close'));
     await settle();
@@ -132,7 +106,7 @@ describe('JobDrawer', () => {
     details['bullmq:bull:email:3'] = makeDetail({
       returnValue: { text: '{"partial": tr', truncated: true, bytes: 123_456 },
     });
-    await renderJobs('&job=bullmq:bull:email:3');
+    await renderJobsTab('&job=bullmq:bull:email:3');
     expect(screen.getAllByTestId('job-timeline-entry').map((e) => e.dataset.event)).toEqual([
       'created',
       'attempt-failed',
@@ -162,7 +136,7 @@ describe('JobDrawer', () => {
   it('logs: opens on the newest page (newest last), "Load older" and the pager read older pages', async () => {
     logsTotal = 250;
     details['bullmq:bull:email:3'] = makeDetail({ logCount: 250 });
-    await renderJobs('&job=bullmq:bull:email:3');
+    await renderJobsTab('&job=bullmq:bull:email:3');
     fireEvent.click(screen.getByTestId('job-drawer-tab-logs'));
     await settle();
     const logCalls = () => backend.calls.filter((c) => c.url.endsWith('/logs'));
@@ -210,7 +184,7 @@ describe('JobDrawer', () => {
       state: 'SUCCESS',
       parent: { source: 'bullmq', prefix: 'bull', queue: 'email', id: '3' },
     });
-    await renderJobs('&job=bullmq:bull:email:3');
+    await renderJobsTab('&job=bullmq:bull:email:3');
     fireEvent.click(screen.getByTestId('job-drawer-tab-flow'));
     const children = screen.getAllByTestId('job-flow-child');
     expect(children.map((c) => c.dataset.jobKey)).toEqual(['bullmq:bull:reports:c1', 'bullmq:bull:reports:c2']);
@@ -229,7 +203,7 @@ describe('JobDrawer', () => {
   });
 
   it('a job that no longer exists (404) says so and does not poll', async () => {
-    await renderJobs('&job=bullmq:bull:email:gone');
+    await renderJobsTab('&job=bullmq:bull:email:gone');
     expect(screen.getByTestId('job-drawer-not-found')).toHaveTextContent('This job no longer exists');
     await tick(6000);
     expect(detailCalls('bullmq:bull:email:gone')).toHaveLength(1);
@@ -237,7 +211,7 @@ describe('JobDrawer', () => {
 
   it('refreshes every 2 s while RUNNING and stops once the job finished', async () => {
     details['bullmq:bull:email:7'] = makeDetail({ id: '7', state: 'RUNNING', nativeState: 'active' });
-    await renderJobs('&job=bullmq:bull:email:7');
+    await renderJobsTab('&job=bullmq:bull:email:7');
     const calls = () => detailCalls('bullmq:bull:email:7').length;
     expect(calls()).toBe(1);
     await tick(2000);
@@ -254,7 +228,7 @@ describe('JobDrawer', () => {
 
   it('does not refresh while paused, nor after it closed', async () => {
     details['bullmq:bull:email:7'] = makeDetail({ id: '7', state: 'PENDING', nativeState: 'wait' });
-    await renderJobs('&job=bullmq:bull:email:7');
+    await renderJobsTab('&job=bullmq:bull:email:7');
     const calls = () => detailCalls('bullmq:bull:email:7').length;
     fireEvent.click(screen.getByRole('button', { name: /Pause/ }));
     await tick(6000);
@@ -275,7 +249,7 @@ describe('JobDrawer', () => {
       call.method === 'POST'
         ? { status: 201, data: { source: 'bullmq', prefix: 'bull', queue: 'email', id: '42', state: 'PENDING' } }
         : route(call);
-    await renderJobs();
+    await renderJobsTab();
     fireEvent.click(screen.getByRole('button', { name: /Run job/ }));
     fireEvent.change(screen.getByPlaceholderText('e.g. send-welcome-email'), { target: { value: 'fresh' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));

@@ -1,21 +1,15 @@
-import React from 'react';
+import React, { type ComponentProps } from 'react';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { locationService } from '@grafana/runtime';
 import { captureToasts, type Toast } from '../../test/appEvents';
+import { settle } from '../../test/clock';
 import { FakeBackend } from '../../test/fakeBackend';
 import { makeStatus } from '../../test/fixtures';
-import { setUserRole, TestRouter } from '../../test/TestRouter';
+import { renderJobsTab } from '../../test/renderTab';
+import { setUserRole } from '../../test/TestRouter';
 import { filenameOf, rowCounter } from '../../utils/download';
 import { ExportMenu, parseExportMax } from './ExportMenu';
-import { JobsTab } from './JobsTab';
 
 const EXPORT = '/api/plugin-proxy/jobscope-jobs-app/api/jobs/export';
-
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
 
 /** A response body whose chunks the test hands out one by one, as a slow download would arrive. */
 class ControlledBody {
@@ -108,21 +102,22 @@ describe('Export menu', () => {
     await settle();
   };
 
+  /** Renders the menu for `filter` and starts a CSV download; returns its body, which the test feeds. */
+  const startCsv = async (filter: ComponentProps<typeof ExportMenu>['filter']) => {
+    const body = new ControlledBody();
+    fetchMock.mockResolvedValue(okResponse(body));
+    render(<ExportMenu filter={filter} searching={false} />);
+    await openMenu();
+    fireEvent.click(screen.getByTestId('jobs-export-csv'));
+    await settle();
+    return body;
+  };
+
   it('builds the export URL from the Jobs filter and "how many", through the plugin proxy, with the cookie', async () => {
     new FakeBackend(() => ({ status: 200, data: makeStatus() })).install();
     const body = new ControlledBody();
     fetchMock.mockResolvedValue(okResponse(body));
-    act(() =>
-      locationService.push(
-        '/a/jobscope-jobs-app/settings?tab=jobs&queue=email,reports&state=FAILURE&name=send&from=1000&to=2000&q=boom'
-      )
-    );
-    render(
-      <TestRouter>
-        <JobsTab />
-      </TestRouter>
-    );
-    await settle();
+    await renderJobsTab('&queue=email,reports&state=FAILURE&name=send&from=1000&to=2000&q=boom');
     await openMenu();
     expect(screen.getByTestId('jobs-export-max')).toHaveValue('10000');
     expect(screen.getByText('The search text is not part of an export.')).toBeInTheDocument();
@@ -137,23 +132,13 @@ describe('Export menu', () => {
   });
 
   it('without a filter asks for format and max only (default 10,000)', async () => {
-    const body = new ControlledBody();
-    fetchMock.mockResolvedValue(okResponse(body));
-    render(<ExportMenu filter={{}} searching={false} />);
-    await openMenu();
-    fireEvent.click(screen.getByTestId('jobs-export-csv'));
-    await settle();
+    const body = await startCsv({});
     expect(fetchMock.mock.calls[0][0]).toBe(`${EXPORT}?format=csv&max=10000`);
     await body.end();
   });
 
   it('shows progress (jobs and bytes so far) while downloading, then saves the file under its name', async () => {
-    const body = new ControlledBody();
-    fetchMock.mockResolvedValue(okResponse(body));
-    render(<ExportMenu filter={{ queue: 'email' }} searching={false} />);
-    await openMenu();
-    fireEvent.click(screen.getByTestId('jobs-export-csv'));
-    await settle();
+    const body = await startCsv({ queue: 'email' });
     expect(screen.getByTestId('jobs-export-progress')).toHaveTextContent('Exporting CSV: 0 jobs, 0 B');
     expect(screen.getByTestId('jobs-export-menu')).toBeInTheDocument();
     await body.push('"source","id","error"\n"bullmq","1","a ""quoted""\nmultiline"\n');
@@ -228,12 +213,7 @@ describe('Export menu', () => {
   });
 
   it('cancel stops the download without a toast or a file', async () => {
-    const body = new ControlledBody();
-    fetchMock.mockResolvedValue(okResponse(body));
-    render(<ExportMenu filter={{}} searching={false} />);
-    await openMenu();
-    fireEvent.click(screen.getByTestId('jobs-export-csv'));
-    await settle();
+    const body = await startCsv({});
     const signal = fetchMock.mock.calls[0][1].signal as AbortSignal;
     fireEvent.click(screen.getByRole('button', { name: 'Cancel the export' }));
     await settle();

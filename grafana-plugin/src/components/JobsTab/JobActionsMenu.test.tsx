@@ -1,21 +1,12 @@
-import React from 'react';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { locationService } from '@grafana/runtime';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import type { JobSummary } from '@jobscope/contract';
 import { captureToasts, type Toast } from '../../test/appEvents';
+import { settle } from '../../test/clock';
 import { FakeBackend, type FakeCall, type FakeReply } from '../../test/fakeBackend';
 import { makeJob, makeStatus } from '../../test/fixtures';
 import { trackIntervals } from '../../test/intervals';
-import { setUserPermissions, setUserRole, TestRouter } from '../../test/TestRouter';
-import { JobsTab } from './JobsTab';
-
-const PROXY = '/api/plugin-proxy/jobscope-jobs-app';
-
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
+import { PROXY, renderJobsTab } from '../../test/renderTab';
+import { setUserPermissions, setUserRole } from '../../test/TestRouter';
 
 const JOBS: JobSummary[] = [
   makeJob({ id: 'r', state: 'RUNNING', nativeState: 'active', finishedAt: null, finishedAtMs: null, result: null }),
@@ -74,16 +65,6 @@ describe('job actions menu', () => {
     jest.useRealTimers();
   });
 
-  async function renderJobs() {
-    act(() => locationService.push('/a/jobscope-jobs-app/settings?tab=jobs'));
-    render(
-      <TestRouter>
-        <JobsTab />
-      </TestRouter>
-    );
-    await settle();
-  }
-
   const posts = () => backend.calls.filter((c) => c.method === 'POST');
 
   it.each([
@@ -93,7 +74,7 @@ describe('job actions menu', () => {
     ['f', ['job-action-retry', 'job-action-remove']],
     ['s', ['job-action-retry', 'job-action-remove']],
   ])('job %s offers only the actions of its state', async (id, expected) => {
-    await renderJobs();
+    await renderJobsTab();
     const items = await openMenu(id);
     expect(Object.keys(items)).toEqual(expected);
     for (const item of Object.values(items)) {
@@ -103,7 +84,7 @@ describe('job actions menu', () => {
 
   it('a Viewer sees the actions disabled, with the role needed in a tooltip', async () => {
     setUserRole('Viewer');
-    await renderJobs();
+    await renderJobsTab();
     const items = await openMenu('f');
     expect(Object.values(items).map((i) => i.hasAttribute('disabled'))).toEqual([true, true]);
     expect(items['job-action-retry'].closest('[data-disabled-reason]')).toHaveAttribute(
@@ -123,25 +104,25 @@ describe('job actions menu', () => {
   it('with RBAC permissions in boot data, the permission decides, not the org role', async () => {
     setUserRole('Viewer');
     setUserPermissions({ 'jobscope-jobs-app.jobs:read': true, 'jobscope-jobs-app.jobs:write': true });
-    await renderJobs();
+    await renderJobsTab();
     expect(Object.values(await openMenu('s')).every((i) => !i.hasAttribute('disabled'))).toBe(true);
   });
 
   it('an Admin without jobs:write in RBAC gets the actions disabled', async () => {
     setUserRole('Admin');
     setUserPermissions({ 'jobscope-jobs-app.jobs:read': true, 'dashboards:read': true });
-    await renderJobs();
+    await renderJobsTab();
     expect(Object.values(await openMenu('s')).every((i) => i.hasAttribute('disabled'))).toBe(true);
   });
 
   it('opening the menu does not toggle the row details', async () => {
-    await renderJobs();
+    await renderJobsTab();
     await openMenu('f');
     expect(screen.queryByTestId('job-details')).toBeNull();
   });
 
   it('retry: posts to the job path, writes the returned job into the row at once, toasts, and refetches', async () => {
-    await renderJobs();
+    await renderJobsTab();
     const failed = JOBS[3];
     actionReply = {
       status: 200,
@@ -162,7 +143,7 @@ describe('job actions menu', () => {
   });
 
   it("a 409 wrong_state shows the service's message in an error toast and keeps the row", async () => {
-    await renderJobs();
+    await renderJobsTab();
     actionReply = {
       status: 409,
       data: { error: { code: 'wrong_state', message: 'job s is PENDING now; retry needs FAILURE or SUCCESS' } },
@@ -176,7 +157,7 @@ describe('job actions menu', () => {
   });
 
   it('promote posts promote and shows the new state', async () => {
-    await renderJobs();
+    await renderJobsTab();
     actionReply = {
       status: 200,
       data: { action: 'promote', job: { ...JOBS[2], state: 'PENDING', nativeState: 'wait' } },
@@ -189,7 +170,7 @@ describe('job actions menu', () => {
   });
 
   it('remove asks first; confirming removes the row and toasts, dismissing sends nothing', async () => {
-    await renderJobs();
+    await renderJobsTab();
     fireEvent.click((await openMenu('s'))['job-action-remove']);
     await settle();
     expect(screen.getByTestId('confirm-remove')).toHaveTextContent('Remove job s (send-welcome) from queue email?');
@@ -210,7 +191,7 @@ describe('job actions menu', () => {
   });
 
   it('cancel asks first, sends the reason, and says how many workers got it; no_listener is an error toast', async () => {
-    await renderJobs();
+    await renderJobsTab();
     actionReply = { status: 202, data: { action: 'cancel', job: JOBS[0], delivered: 1 } };
     fireEvent.click((await openMenu('r'))['job-action-cancel']);
     await settle();
@@ -246,7 +227,7 @@ describe('job actions menu', () => {
       call.method === 'POST'
         ? { status: 200, data: { action: 'retry', job: { ...odd, state: 'PENDING', nativeState: 'wait' } } }
         : { status: 200, data: makeStatus({ jobs: [odd] }) };
-    await renderJobs();
+    await renderJobsTab();
     fireEvent.click((await openMenu('a/b:c'))['job-action-retry']);
     await settle();
     expect(posts()[0].url).toBe(`${PROXY}/api/jobs/bullmq:bull:mail%2520box:a%252Fb%253Ac/retry`);

@@ -3,36 +3,12 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import { FakeBackend, type FakeReply } from '../../test/fakeBackend';
 import { JOBS_LIMIT, setStatusSnapshot } from '../../api/statusQueries';
+import { settle, tick } from '../../test/clock';
 import { makeJob, makeQueue, makeStatus } from '../../test/fixtures';
 import { trackIntervals } from '../../test/intervals';
+import { PAGE, renderJobsTab } from '../../test/renderTab';
 import { createTestQueryClient, currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
 import { JobsTab } from './JobsTab';
-
-const PAGE = '/a/jobscope-jobs-app/settings';
-
-/** Lets replies and TanStack's notifications land (microtasks and zero-delay timers), without moving the clock. */
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
-
-async function tick(ms: number) {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(ms);
-  });
-}
-
-async function renderJobs(query = '') {
-  act(() => locationService.push(`${PAGE}?tab=jobs${query}`));
-  const view = render(
-    <TestRouter>
-      <JobsTab />
-    </TestRouter>
-  );
-  await settle();
-  return view;
-}
 
 describe('JobsTab', () => {
   let intervals: ReturnType<typeof trackIntervals>;
@@ -54,7 +30,7 @@ describe('JobsTab', () => {
   const statusCalls = () => backend.callsTo('/api/settings/jobs/status');
 
   it('fetches at once and renders one row per job with the stable attributes', async () => {
-    await renderJobs();
+    await renderJobsTab();
     expect(statusCalls()).toHaveLength(1);
     const rows = screen.getAllByTestId('job-row');
     expect(rows.map((r) => [r.dataset.jobId, r.dataset.queue, r.dataset.state])).toEqual([
@@ -70,7 +46,7 @@ describe('JobsTab', () => {
   });
 
   it('polls every 2 s and shows "updated N s ago"', async () => {
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.getByTestId('jobs-updated')).toHaveTextContent('updated 0 s ago');
     await tick(2000);
     expect(statusCalls()).toHaveLength(2);
@@ -81,7 +57,7 @@ describe('JobsTab', () => {
   });
 
   it("a click opens the job in the drawer, with the row's result or traceback until the detail is read", async () => {
-    await renderJobs();
+    await renderJobsTab();
     fireEvent.click(screen.getAllByTestId('job-row')[1]);
     await settle();
     expect(currentSearch().get('job')).toBe('bullmq:bull:email:3');
@@ -93,7 +69,7 @@ describe('JobsTab', () => {
   });
 
   it('passes queue and state from the URL to the service, and highlights and opens &job=<job key>', async () => {
-    await renderJobs('&queue=email&state=FAILURE&job=bullmq:bull:email:3');
+    await renderJobsTab('&queue=email&state=FAILURE&job=bullmq:bull:email:3');
     expect(statusCalls()[0].params).toEqual({ limit: 100, queue: 'email', state: 'FAILURE' });
     const highlighted = screen.getAllByTestId('job-row').filter((r) => r.dataset.highlighted === 'true');
     expect(highlighted.map((r) => r.dataset.jobId)).toEqual(['3']);
@@ -102,7 +78,7 @@ describe('JobsTab', () => {
   });
 
   it('refetches at once when the URL filter changes', async () => {
-    await renderJobs();
+    await renderJobsTab();
     act(() => locationService.partial({ queue: 'reports' }));
     await settle();
     expect(statusCalls()).toHaveLength(2);
@@ -112,7 +88,7 @@ describe('JobsTab', () => {
 
   it("never shows another filter's rows while the new filter's reply is pending or failing", async () => {
     reply = { status: 200, data: makeStatus({ jobs: [makeJob({ id: 'e1', queue: 'email' })] }) };
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.getAllByTestId('job-row').map((r) => r.dataset.jobId)).toEqual(['e1']);
     reply = 'hang';
     act(() => locationService.partial({ queue: 'reports' }));
@@ -125,7 +101,7 @@ describe('JobsTab', () => {
   });
 
   it('manual Refresh works while auto-refresh runs, without a second timer', async () => {
-    await renderJobs();
+    await renderJobsTab();
     expect(intervals.live()).toBe(1);
     fireEvent.click(screen.getByRole('button', { name: /Refresh/ }));
     await settle();
@@ -138,7 +114,7 @@ describe('JobsTab', () => {
   });
 
   it('Pause stops polling, Resume fetches and restarts it', async () => {
-    await renderJobs();
+    await renderJobsTab();
     fireEvent.click(screen.getByRole('button', { name: /Pause/ }));
     await tick(6000);
     expect(statusCalls()).toHaveLength(1);
@@ -151,7 +127,7 @@ describe('JobsTab', () => {
   });
 
   it('service unreachable: banner, last data kept and marked stale, polling continues, banner clears on recovery', async () => {
-    await renderJobs();
+    await renderJobsTab();
     reply = { networkError: true };
     await tick(2000);
     expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent(/service unreachable/i);
@@ -175,7 +151,7 @@ describe('JobsTab', () => {
         redis: { ok: false, latencyMs: null, error: 'connect ECONNREFUSED', version: null },
       }),
     };
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent('Redis unavailable');
     expect(screen.getByTestId('jobs-error-banner')).not.toHaveTextContent(/service unreachable/i);
     expect(screen.getByTestId('jobs-stale')).toBeInTheDocument();
@@ -183,20 +159,20 @@ describe('JobsTab', () => {
 
   it('Redis down without a snapshot (503 ErrorBody) says Redis', async () => {
     reply = { status: 503, data: { error: { code: 'redis_unavailable', message: 'Redis is not reachable' } } };
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent('Redis unavailable');
     expect(screen.queryAllByTestId('job-row')).toHaveLength(0);
   });
 
   it('shows an empty state when there are no jobs', async () => {
     reply = { status: 200, data: makeStatus({ jobs: [] }) };
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.getByTestId('jobs-empty')).toBeInTheDocument();
     expect(screen.queryAllByTestId('job-row')).toHaveLength(0);
   });
 
   it('unmount clears the timer and stops requests', async () => {
-    const view = await renderJobs();
+    const view = await renderJobsTab();
     view.unmount();
     expect(intervals.live()).toBe(0);
     await tick(10_000);
@@ -204,7 +180,7 @@ describe('JobsTab', () => {
   });
 
   it('hidden document pauses polling', async () => {
-    await renderJobs();
+    await renderJobsTab();
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
     act(() => {
       document.dispatchEvent(new Event('visibilitychange'));
@@ -221,7 +197,7 @@ describe('JobsTab', () => {
   });
 
   it('Viewer sees no Run job button; Editor, Admin and Grafana admins do', async () => {
-    const view = await renderJobs();
+    const view = await renderJobsTab();
     expect(screen.queryByRole('button', { name: /Run job/ })).not.toBeInTheDocument();
     view.unmount();
     for (const [role, admin] of [
@@ -230,7 +206,7 @@ describe('JobsTab', () => {
       ['Viewer', true],
     ] as const) {
       setUserRole(role, admin);
-      const v = await renderJobs();
+      const v = await renderJobsTab();
       expect(screen.getByRole('button', { name: /Run job/ })).toBeInTheDocument();
       v.unmount();
     }
@@ -238,7 +214,7 @@ describe('JobsTab', () => {
 
   it('keeps the job filter in the URL when a job is missing from the list', async () => {
     reply = { status: 200, data: makeStatus({ jobs: [makeJob({ id: '1' })] }) };
-    await renderJobs('&job=bullmq:bull:email:99');
+    await renderJobsTab('&job=bullmq:bull:email:99');
     expect(screen.getByText('Job 99 of queue email is not in the current list')).toBeInTheDocument();
     expect(currentSearch().get('job')).toBe('bullmq:bull:email:99');
   });
@@ -248,7 +224,7 @@ describe('JobsTab', () => {
     ['a key with a part missing', 'bullmq:bull:3'],
     ['broken percent-encoding', 'bullmq:bull:email:%E0%A4%A'],
   ])('&job= with %s highlights nothing and says why, without crashing', async (_what, value) => {
-    await renderJobs(`&job=${encodeURIComponent(value)}`);
+    await renderJobsTab(`&job=${encodeURIComponent(value)}`);
     expect(screen.getAllByTestId('job-row')).toHaveLength(3);
     expect(screen.getAllByTestId('job-row').filter((r) => r.dataset.highlighted === 'true')).toHaveLength(0);
     expect(screen.getByTestId('jobs-job-notice')).toHaveTextContent('is not a job key');
@@ -264,7 +240,7 @@ describe('JobsTab', () => {
         queues: [makeQueue(), makeQueue({ prefix: 'other' })],
       }),
     };
-    await renderJobs('&job=bullmq:other:email:5');
+    await renderJobsTab('&job=bullmq:other:email:5');
     const rows = screen.getAllByTestId('job-row');
     expect(rows.map((r) => r.dataset.jobKey)).toEqual(['bullmq:bull:email:5', 'bullmq:other:email:5']);
     expect(rows.map((r) => r.dataset.highlighted ?? null)).toEqual([null, 'true']);
@@ -281,7 +257,7 @@ describe('JobsTab', () => {
   });
 
   it('shows no prefix beside a queue name only one prefix uses', async () => {
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.queryAllByTestId('job-queue-prefix')).toHaveLength(0);
   });
 
@@ -302,7 +278,7 @@ describe('JobsTab', () => {
         queues: [makeQueue(), makeQueue({ source: 'memory', prefix: 'mem', nativeCounts: { queued: 1 } })],
       }),
     };
-    await renderJobs('&job=memory:mem:email:m-1');
+    await renderJobsTab('&job=memory:mem:email:m-1');
     const [row] = screen.getAllByTestId('job-row');
     expect(row.dataset).toMatchObject({ jobKey: 'memory:mem:email:m-1', source: 'memory', state: 'PENDING' });
     expect(row.dataset.highlighted).toBe('true');
@@ -338,7 +314,7 @@ describe('JobsTab', () => {
   });
   it('a slow request is not overlapped by later ticks', async () => {
     reply = 'hang';
-    await renderJobs();
+    await renderJobsTab();
     await tick(7000);
     expect(statusCalls()).toHaveLength(1);
     backend.release({ status: 200, data: makeStatus() });
@@ -357,7 +333,7 @@ describe('JobsTab', () => {
     // The option list is virtualised: it renders only what fits, and jsdom elements have no size.
     const width = jest.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(240);
     const height = jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(240);
-    await renderJobs('&queue=email');
+    await renderJobsTab('&queue=email');
     const input = screen.getByRole('combobox', { name: 'Filter by state' });
     fireEvent.click(input);
     fireEvent.change(input, { target: { value: 'FAIL' } });

@@ -1,26 +1,12 @@
-import React from 'react';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import { emptyStateCounts, type StatusResponse } from '@jobscope/contract';
+import { settle, tick } from '../../test/clock';
 import { FakeBackend, type FakeCall, type FakeReply } from '../../test/fakeBackend';
 import { makeJob, makeQueue, makeStatus } from '../../test/fixtures';
 import { trackIntervals } from '../../test/intervals';
-import { currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
-import { JobsTab } from './JobsTab';
-
-const PAGE = '/a/jobscope-jobs-app/settings';
-
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
-
-async function tick(ms: number) {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(ms);
-  });
-}
+import { renderJobsTab } from '../../test/renderTab';
+import { currentSearch, setUserRole } from '../../test/TestRouter';
 
 const failedPage = (ids: string[], nextCursor: string | null): StatusResponse =>
   makeStatus({
@@ -58,24 +44,13 @@ describe('Jobs toolbar, search and pages', () => {
   const searchCalls = () => backend.callsTo('/api/jobs/search');
   const ids = () => screen.queryAllByTestId('job-row').map((r) => r.dataset.jobId);
 
-  async function renderJobs(query = '') {
-    act(() => locationService.push(`${PAGE}?tab=jobs${query}`));
-    const view = render(
-      <TestRouter>
-        <JobsTab />
-      </TestRouter>
-    );
-    await settle();
-    return view;
-  }
-
   it('a dashboard link (?tab=jobs&queue=x&state=FAILURE) still filters', async () => {
-    await renderJobs('&queue=email&state=FAILURE');
+    await renderJobsTab('&queue=email&state=FAILURE');
     expect(statusCalls()[0].params).toEqual({ limit: 100, queue: 'email', state: 'FAILURE' });
   });
 
   it('every filter from the URL goes to the status request: several queues, name, from, to', async () => {
-    await renderJobs('&queue=email,reports&state=SUCCESS&name=send&from=1795000000000&to=2026-12-01T00:00:00Z');
+    await renderJobsTab('&queue=email,reports&state=SUCCESS&name=send&from=1795000000000&to=2026-12-01T00:00:00Z');
     expect(statusCalls()[0].params).toEqual({
       limit: 100,
       queue: 'email,reports',
@@ -92,7 +67,7 @@ describe('Jobs toolbar, search and pages', () => {
   });
 
   it('the name and time fields write the URL (pushing history) and refetch with it', async () => {
-    await renderJobs();
+    await renderJobsTab();
     const name = screen.getByTestId('jobs-name-input');
     fireEvent.change(name, { target: { value: 'send-welcome' } });
     fireEvent.keyDown(name, { key: 'Enter' });
@@ -121,7 +96,7 @@ describe('Jobs toolbar, search and pages', () => {
   });
 
   it('choosing queues in the multi-select writes a comma list to the URL and the request', async () => {
-    await renderJobs();
+    await renderJobsTab();
     const input = within(screen.getByTestId('jobs-queue-multiselect')).getByRole('combobox');
     const option = async (name: string) =>
       (await screen.findAllByTestId('data-testid Select option')).find((o) => o.textContent === name)!;
@@ -137,7 +112,7 @@ describe('Jobs toolbar, search and pages', () => {
   });
 
   it('search is debounced 300 ms, goes to the URL as q=, and shows the search results instead of the list', async () => {
-    await renderJobs('&queue=email');
+    await renderJobsTab('&queue=email');
     const box = screen.getByTestId('jobs-search-input');
     fireEvent.change(box, { target: { value: 'a' } });
     await tick(100);
@@ -166,7 +141,7 @@ describe('Jobs toolbar, search and pages', () => {
       status: 200,
       data: { q: 'zzz', jobs: [], searched: { jobs: 2000, window: 1000, complete: false } },
     };
-    await renderJobs('&q=zzz');
+    await renderJobsTab('&q=zzz');
     expect(screen.getByTestId('jobs-search-input')).toHaveValue('zzz');
     expect(screen.getByTestId('search-empty')).toHaveTextContent('No match in the newest 1,000 per queue');
     expect(ids()).toEqual([]);
@@ -186,7 +161,7 @@ describe('Jobs toolbar, search and pages', () => {
         : call.params?.cursor === 'c2'
           ? { status: 200, data: failedPage(['f4', 'f5'], null) }
           : { status: 200, data: failedPage(['f1', 'f2'], 'c1') };
-    await renderJobs('&state=FAILURE');
+    await renderJobsTab('&state=FAILURE');
     expect(ids()).toEqual(['f1', 'f2']);
     expect(screen.getByTestId('jobs-showing')).toHaveTextContent('showing 2 of 50,000 failed');
     fireEvent.click(screen.getByTestId('jobs-load-more'));
@@ -219,7 +194,7 @@ describe('Jobs toolbar, search and pages', () => {
 
   it('without a state there is no "Load more"; an incomplete name filter says so', async () => {
     status = () => ({ status: 200, data: makeStatus({ nextCursor: null, complete: false }) });
-    await renderJobs('&name=send-welcome');
+    await renderJobsTab('&name=send-welcome');
     expect(screen.queryByTestId('jobs-load-more')).toBeNull();
     expect(screen.getByTestId('jobs-showing')).toHaveTextContent('showing 3 of 9 jobs');
     expect(screen.getByTestId('jobs-incomplete')).toHaveTextContent('newest 10,000 jobs per queue and state');

@@ -132,6 +132,12 @@ function SearchInput({ q, onSearch }: { q: string; onSearch: (q: string) => void
   );
 }
 
+/** The From and To inputs: the filter key each sets, and the relative time its hint offers. */
+const TIME_BOUNDS = [
+  { key: 'from', label: 'From', testId: TEST_IDS.jobsFrom, example: 'now-1h' },
+  { key: 'to', label: 'To', testId: TEST_IDS.jobsTo, example: 'now' },
+] as const;
+
 function timeText(value: string): string {
   const ms = timeParamMs(value);
   return ms === null ? value : formatAbsolute(ms);
@@ -208,30 +214,21 @@ export function JobsToolbar(props: Props) {
           value={filter.name ?? ''}
           onCommit={(text) => onFilterChange({ name: text === '' ? null : text, job: null })}
         />
-        <CommitInput
-          data-testid={TEST_IDS.jobsFrom}
-          aria-label="From"
-          title="From: YYYY-MM-DD HH:mm:ss in your time zone, ISO time, epoch ms, or now-1h"
-          prefix={<span className={styles.prefix}>From</span>}
-          placeholder="YYYY-MM-DD HH:mm:ss or now-1h"
-          width={34}
-          value={filter.from ?? ''}
-          format={timeText}
-          validate={(t) => parseTimeInput(t) !== null}
-          onCommit={setTime('from')}
-        />
-        <CommitInput
-          data-testid={TEST_IDS.jobsTo}
-          aria-label="To"
-          title="To: YYYY-MM-DD HH:mm:ss in your time zone, ISO time, epoch ms, or now"
-          prefix={<span className={styles.prefix}>To</span>}
-          placeholder="YYYY-MM-DD HH:mm:ss or now"
-          width={34}
-          value={filter.to ?? ''}
-          format={timeText}
-          validate={(t) => parseTimeInput(t) !== null}
-          onCommit={setTime('to')}
-        />
+        {TIME_BOUNDS.map(({ key, label, testId, example }) => (
+          <CommitInput
+            key={key}
+            data-testid={testId}
+            aria-label={label}
+            title={`${label}: YYYY-MM-DD HH:mm:ss in your time zone, ISO time, epoch ms, or ${example}`}
+            prefix={<span className={styles.prefix}>{label}</span>}
+            placeholder={`YYYY-MM-DD HH:mm:ss or ${example}`}
+            width={34}
+            value={filter[key] ?? ''}
+            format={timeText}
+            validate={(t) => parseTimeInput(t) !== null}
+            onCommit={setTime(key)}
+          />
+        ))}
         <div className={styles.spacer} />
         <LiveIndicator mode={mode} />
         {updatedText && (

@@ -1,41 +1,16 @@
-import React from 'react';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
+import { settle, tick } from '../../test/clock';
 import { FakeEventSource, installFakeEventSource } from '../../test/eventSource';
 import { FakeBackend } from '../../test/fakeBackend';
 import { makeJob, makeStatus } from '../../test/fixtures';
 import { trackIntervals } from '../../test/intervals';
-import { setUserRole, TestRouter } from '../../test/TestRouter';
-import { JobsTab } from './JobsTab';
-
-const PAGE = '/a/jobscope-jobs-app/settings';
-
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
-
-async function tick(ms: number) {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(ms);
-  });
-}
+import { renderJobsTab } from '../../test/renderTab';
+import { setUserRole } from '../../test/TestRouter';
 
 async function push(type: string, data: unknown) {
   await act(async () => FakeEventSource.latest().emit(type, data));
   await settle();
-}
-
-async function renderJobs(query = '') {
-  act(() => locationService.push(`${PAGE}?tab=jobs${query}`));
-  const view = render(
-    <TestRouter>
-      <JobsTab />
-    </TestRouter>
-  );
-  await settle();
-  return view;
 }
 
 const indicator = () => screen.getByTestId('jobs-live-indicator');
@@ -62,7 +37,7 @@ describe('JobsTab live mode', () => {
   const statusCalls = () => backend.callsTo('/api/settings/jobs/status').length;
 
   it('says "Polling every 2 s" until the stream delivers, then "Live"; the rows follow the stream', async () => {
-    await renderJobs('&queue=email');
+    await renderJobsTab('&queue=email');
     expect(indicator()).toHaveAttribute('data-mode', 'polling');
     expect(indicator()).toHaveTextContent('Polling every 2 s');
     expect(FakeEventSource.latest().url).toContain('/api/plugin-proxy/jobscope-jobs-app/api/settings/jobs/stream?');
@@ -79,7 +54,7 @@ describe('JobsTab live mode', () => {
   });
 
   it('falls back to "Polling every 2 s" when the stream stays silent for 5 s', async () => {
-    await renderJobs();
+    await renderJobsTab();
     await tick(5000);
     expect(indicator()).toHaveAttribute('data-mode', 'polling');
     expect(FakeEventSource.open()).toHaveLength(0);
@@ -89,7 +64,7 @@ describe('JobsTab live mode', () => {
   });
 
   it('Pause says "Paused" and closes the stream; Resume reopens it', async () => {
-    await renderJobs();
+    await renderJobsTab();
     await push('snapshot', makeStatus());
     fireEvent.click(screen.getByRole('button', { name: /Pause/ }));
     await settle();
@@ -103,7 +78,7 @@ describe('JobsTab live mode', () => {
   });
 
   it('manual Refresh while live fetches once and keeps the stream', async () => {
-    await renderJobs();
+    await renderJobsTab();
     await push('snapshot', makeStatus());
     fireEvent.click(screen.getByRole('button', { name: /Refresh/ }));
     await settle();
@@ -113,7 +88,7 @@ describe('JobsTab live mode', () => {
   });
 
   it('a stale event shows the Redis banner and marks the rows stale; the next snapshot clears it', async () => {
-    await renderJobs();
+    await renderJobsTab();
     await push('snapshot', makeStatus());
     await push('stale', { error: 'connect ECONNREFUSED 127.0.0.1:6379' });
     expect(screen.getByTestId('jobs-error-banner')).toHaveTextContent('Redis unavailable');
@@ -125,7 +100,7 @@ describe('JobsTab live mode', () => {
   });
 
   it('a filter change reopens the stream on the new filter', async () => {
-    await renderJobs('&queue=email');
+    await renderJobsTab('&queue=email');
     const first = FakeEventSource.latest();
     act(() => locationService.partial({ queue: 'reports', state: 'FAILURE' }));
     await settle();

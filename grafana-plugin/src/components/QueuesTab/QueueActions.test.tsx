@@ -1,14 +1,13 @@
 import React from 'react';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { locationService } from '@grafana/runtime';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { emptyStateCounts } from '@jobscope/contract';
 import { captureToasts, type Toast } from '../../test/appEvents';
 import { FakeBackend, type FakeReply } from '../../test/fakeBackend';
 import { makeQueue, makeStatus } from '../../test/fixtures';
-import { setUserRole, TestRouter } from '../../test/TestRouter';
+import { PROXY, renderTab } from '../../test/renderTab';
+import { setUserRole } from '../../test/TestRouter';
 import { QueuesTab } from './QueuesTab';
 
-const PROXY = '/api/plugin-proxy/jobscope-jobs-app';
 const BUTTONS = ['queue-action-pause', 'queue-action-retry-failed', 'queue-action-clean'];
 
 async function settle() {
@@ -44,12 +43,7 @@ describe('queue actions', () => {
 
   async function renderQueues(role: 'Viewer' | 'Editor' | 'Admin') {
     setUserRole(role);
-    act(() => locationService.push('/a/jobscope-jobs-app/settings?tab=queues'));
-    render(
-      <TestRouter>
-        <QueuesTab />
-      </TestRouter>
-    );
+    renderTab('queues', <QueuesTab />);
     await settle();
   }
 

@@ -15,6 +15,12 @@ interface Props {
   permission: Permission;
 }
 
+/** The first button: Pause a running queue, Resume a paused one. */
+const PAUSE_TOGGLE = {
+  pause: { action: 'pause', label: 'Pause', icon: 'pause', testId: TEST_IDS.queueActionPause },
+  resume: { action: 'resume', label: 'Resume', icon: 'play', testId: TEST_IDS.queueActionResume },
+} as const;
+
 /** Pause / Resume, Retry failed and Clean for one queue row. */
 export function QueueActions({ queue, permission }: Props) {
   const styles = useStyles2(getStyles);
@@ -25,35 +31,22 @@ export function QueueActions({ queue, permission }: Props) {
   const failed = queue.counts.FAILURE;
   // Retry as many as the user saw and confirmed (failures arriving meanwhile are left alone), within the service's cap.
   const retryLimit = Math.min(Math.max(failed, 1), QUEUE_ACTION_MAX_JOBS);
+  const toggle = queue.paused ? PAUSE_TOGGLE.resume : PAUSE_TOGGLE.pause;
 
   return (
     <div className={styles.buttons}>
       <Gated reason={permission.reason}>
-        {queue.paused ? (
-          <Button
-            size="sm"
-            variant="secondary"
-            icon="play"
-            disabled={disabled}
-            data-testid={TEST_IDS.queueActionResume}
-            aria-label={`Resume queue ${queue.name}`}
-            onClick={() => mutation.mutate({ queue, body: { action: 'resume' } })}
-          >
-            Resume
-          </Button>
-        ) : (
-          <Button
-            size="sm"
-            variant="secondary"
-            icon="pause"
-            disabled={disabled}
-            data-testid={TEST_IDS.queueActionPause}
-            aria-label={`Pause queue ${queue.name}`}
-            onClick={() => mutation.mutate({ queue, body: { action: 'pause' } })}
-          >
-            Pause
-          </Button>
-        )}
+        <Button
+          size="sm"
+          variant="secondary"
+          icon={toggle.icon}
+          disabled={disabled}
+          data-testid={toggle.testId}
+          aria-label={`${toggle.label} queue ${queue.name}`}
+          onClick={() => mutation.mutate({ queue, body: { action: toggle.action } })}
+        >
+          {toggle.label}
+        </Button>
       </Gated>
       <Gated reason={permission.reason ?? (failed === 0 ? 'No failed jobs' : null)}>
         <Button
@@ -136,6 +129,10 @@ function CleanModal({ queue, onConfirm, onDismiss }: CleanModalProps) {
   const built = buildCleanRequest(form);
   const errors = built.ok ? {} : built.errors;
   const nameMatches = typed.trim() === queue.name;
+  const setText = (key: 'olderThanHours' | 'limit') => (e: React.ChangeEvent<HTMLInputElement>) => {
+    const value = e.currentTarget.value;
+    setForm((f) => ({ ...f, [key]: value }));
+  };
 
   return (
     <ConfirmModal
@@ -169,10 +166,7 @@ function CleanModal({ queue, onConfirm, onDismiss }: CleanModalProps) {
                 min={0}
                 width={16}
                 value={form.olderThanHours}
-                onChange={(e) => {
-                  const olderThanHours = e.currentTarget.value;
-                  setForm((f) => ({ ...f, olderThanHours }));
-                }}
+                onChange={setText('olderThanHours')}
               />
             </Field>
             <Field
@@ -189,10 +183,7 @@ function CleanModal({ queue, onConfirm, onDismiss }: CleanModalProps) {
                 max={QUEUE_ACTION_MAX_JOBS}
                 width={16}
                 value={form.limit}
-                onChange={(e) => {
-                  const limit = e.currentTarget.value;
-                  setForm((f) => ({ ...f, limit }));
-                }}
+                onChange={setText('limit')}
               />
             </Field>
           </Stack>

@@ -1,31 +1,28 @@
-import React from 'react';
+import React, { type ReactElement } from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { locationService } from '@grafana/runtime';
 import type { AuditEntry } from '@jobscope/contract';
 import { captureToasts } from '../../test/appEvents';
 import { FakeBackend, type FakeReply } from '../../test/fakeBackend';
-import { makeStatus } from '../../test/fixtures';
+import { makeAuditEntry, makeStatus } from '../../test/fixtures';
+import { renderTab } from '../../test/renderTab';
 import { setUserRole, TestRouter } from '../../test/TestRouter';
 import { GeneralTab } from '../GeneralTab/GeneralTab';
 import { QueuesTab } from '../QueuesTab/QueuesTab';
 import { RecentActions } from './RecentActions';
 
+/** An audit entry from three minutes ago. */
 function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
-  return {
-    time: new Date(Date.now() - 3 * 60_000).toISOString(),
-    action: 'job.retry',
-    target: 'bullmq:bull:email:3',
-    outcome: 'ok',
-    status: 200,
-    user: 'alice',
-    role: 'Editor',
-    detail: null,
-    ...overrides,
-  };
+  return makeAuditEntry({ time: new Date(Date.now() - 3 * 60_000).toISOString(), ...overrides });
 }
 
 async function settle() {
   await act(async () => {});
+}
+
+async function renderRouted(ui: ReactElement) {
+  const view = render(<TestRouter>{ui}</TestRouter>);
+  await settle();
+  return view;
 }
 
 describe('RecentActions', () => {
@@ -72,12 +69,7 @@ describe('RecentActions', () => {
   const auditCalls = () => backend.callsTo('/api/audit');
 
   it('asks for the newest 20 and lists time, user, action, target and outcome, in the order given', async () => {
-    render(
-      <TestRouter>
-        <RecentActions />
-      </TestRouter>
-    );
-    await settle();
+    await renderRouted(<RecentActions />);
     expect(auditCalls()).toEqual([expect.objectContaining({ params: { limit: 20 }, showErrorAlert: false })]);
     const rows = within(screen.getByTestId('recent-actions')).getAllByTestId('recent-action-row');
     expect(rows.map((r) => [r.dataset.action, r.dataset.target, r.dataset.outcome])).toEqual([
@@ -95,31 +87,16 @@ describe('RecentActions', () => {
 
   it('says so when there are none, or when the trail cannot be read', async () => {
     audit = { status: 200, data: { entries: [] } };
-    const view = render(
-      <TestRouter>
-        <RecentActions />
-      </TestRouter>
-    );
-    await settle();
+    const view = await renderRouted(<RecentActions />);
     expect(screen.getByTestId('recent-actions-empty')).toBeInTheDocument();
     view.unmount();
     audit = { status: 404, data: { error: { code: 'not_found', message: 'no route GET /api/audit' } } };
-    render(
-      <TestRouter>
-        <RecentActions />
-      </TestRouter>
-    );
-    await settle();
+    await renderRouted(<RecentActions />);
     expect(screen.getByTestId('recent-actions-error')).toHaveTextContent('no route GET /api/audit');
   });
 
   it('is on the Queues tab and refetches after an action there', async () => {
-    act(() => locationService.push('/a/jobscope-jobs-app/settings?tab=queues'));
-    render(
-      <TestRouter>
-        <QueuesTab />
-      </TestRouter>
-    );
+    renderTab('queues', <QueuesTab />);
     await settle();
     expect(screen.getAllByTestId('recent-action-row')).toHaveLength(2);
     expect(auditCalls()).toHaveLength(1);
@@ -133,12 +110,7 @@ describe('RecentActions', () => {
   });
 
   it('is on the General tab', async () => {
-    render(
-      <TestRouter>
-        <GeneralTab serviceUrl="http://jobscope:8787" />
-      </TestRouter>
-    );
-    await settle();
+    await renderRouted(<GeneralTab serviceUrl="http://jobscope:8787" />);
     expect(within(screen.getByTestId('recent-actions')).getAllByTestId('recent-action-row')).toHaveLength(2);
   });
 });

@@ -1,17 +1,10 @@
-import React from 'react';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
+import { settle } from '../../test/clock';
 import { FakeBackend, type FakeCall, type FakeReply } from '../../test/fakeBackend';
 import { makeStatus } from '../../test/fixtures';
-import { currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
-import { JobsTab } from '../JobsTab/JobsTab';
-
-/** Lets replies and TanStack's notifications land (microtasks and zero-delay timers), without moving the clock. */
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
+import { renderJobsTab } from '../../test/renderTab';
+import { currentSearch, setUserRole } from '../../test/TestRouter';
 
 describe('Run job modal', () => {
   let enqueueReply: FakeReply;
@@ -31,13 +24,7 @@ describe('Run job modal', () => {
     backend = new FakeBackend((call: FakeCall) =>
       call.method === 'POST' ? enqueueReply : { status: 200, data: makeStatus() }
     ).install();
-    act(() => locationService.push('/a/jobscope-jobs-app/settings?tab=jobs&state=FAILURE'));
-    render(
-      <TestRouter>
-        <JobsTab />
-      </TestRouter>
-    );
-    await settle();
+    await renderJobsTab('&state=FAILURE');
     fireEvent.click(screen.getByRole('button', { name: /Run job/ }));
   });
 

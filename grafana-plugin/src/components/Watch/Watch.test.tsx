@@ -1,35 +1,14 @@
-import React from 'react';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { locationService } from '@grafana/runtime';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import type { JobState, StatusResponse } from '@jobscope/contract';
+import { setVisibility, settle, tick } from '../../test/clock';
 import { FakeEventSource, installFakeEventSource } from '../../test/eventSource';
 import { FakeBackend, type FakeCall, type FakeReply } from '../../test/fakeBackend';
 import { makeDetail, makeJob, makeStatus } from '../../test/fixtures';
-import { currentSearch, setUserRole, TestRouter } from '../../test/TestRouter';
+import { renderJobsTab } from '../../test/renderTab';
+import { currentSearch, setUserRole } from '../../test/TestRouter';
 import { NOTIFICATION_ASKED_KEY, WATCH_STORAGE_KEY } from '../../utils/watches';
-import { JobsTab } from '../JobsTab/JobsTab';
 
-const PAGE = '/a/jobscope-jobs-app/settings';
 const KEY_7 = 'bullmq:bull:email:7';
-
-async function settle() {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(0);
-  });
-}
-
-async function tick(ms: number) {
-  await act(async () => {
-    await jest.advanceTimersByTimeAsync(ms);
-  });
-}
-
-function setVisibility(state: 'visible' | 'hidden') {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
-  act(() => {
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
-}
 
 class FakeNotification {
   static permission: NotificationPermission = 'default';
@@ -63,17 +42,6 @@ function storedWatches(): Array<{ key: string; name: string }> {
 
 function watch(key: string, name = 'send-welcome') {
   window.sessionStorage.setItem(WATCH_STORAGE_KEY, JSON.stringify([{ key, name, since: Date.now() }]));
-}
-
-async function renderJobs(query = '') {
-  act(() => locationService.push(`${PAGE}?tab=jobs${query}`));
-  const view = render(
-    <TestRouter>
-      <JobsTab />
-    </TestRouter>
-  );
-  await settle();
-  return view;
 }
 
 const bellOf = (id: string) => {
@@ -113,7 +81,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
   const detailCalls = (key: string) => backend.calls.filter((c) => c.url.endsWith(`/api/jobs/${key}`));
 
   it('the bell toggles a watch kept in sessionStorage; notifications are asked on its first use only', async () => {
-    await renderJobs();
+    await renderJobsTab();
     expect(FakeNotification.requestPermission).not.toHaveBeenCalled(); // never on page load
     const bell = bellOf('7');
     expect(bell).toHaveAttribute('aria-pressed', 'false');
@@ -136,10 +104,10 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
 
   it('watches survive a reload, and the drawer shows the same bell', async () => {
     watch(KEY_7);
-    const first = await renderJobs();
+    const first = await renderJobsTab();
     expect(bellOf('7')).toHaveAttribute('aria-pressed', 'true');
     first.unmount();
-    await renderJobs(`&job=${KEY_7}`);
+    await renderJobsTab(`&job=${KEY_7}`);
     expect(bellOf('7')).toHaveAttribute('aria-pressed', 'true');
     const drawerBell = within(screen.getByTestId('job-drawer')).getByTestId('job-watch-toggle');
     expect(drawerBell).toHaveAttribute('aria-pressed', 'true');
@@ -150,7 +118,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
 
   it('polling: a watched job that succeeds raises a toast that opens its drawer, and the watch ends', async () => {
     watch(KEY_7);
-    await renderJobs();
+    await renderJobsTab();
     expect(screen.queryByTestId('watch-toast')).toBeNull();
     status = statusWith('SUCCESS');
     await tick(2000);
@@ -175,7 +143,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
     const es = installFakeEventSource();
     try {
       watch(KEY_7);
-      await renderJobs();
+      await renderJobsTab();
       await act(async () => FakeEventSource.latest().emit('snapshot', statusWith('RUNNING')));
       await settle();
       expect(screen.getByTestId('jobs-live-indicator')).toHaveAttribute('data-mode', 'live');
@@ -196,7 +164,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
   it('a watched job not in the list has its detail read every 2 s while visible, until it finishes', async () => {
     const key = 'bullmq:bull:email:99';
     watch(key, 'nightly-report');
-    await renderJobs();
+    await renderJobsTab();
     expect(detailCalls(key)).toHaveLength(1);
     await tick(2000);
     expect(detailCalls(key)).toHaveLength(2);
@@ -214,7 +182,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
     const key = 'bullmq:bull:email:99';
     watch(key, 'nightly-report');
     detail = { status: 404, data: { error: { code: 'job_not_found', message: 'no such job' } } };
-    await renderJobs();
+    await renderJobsTab();
     await settle();
     expect(screen.getByTestId('watch-toast')).toHaveAttribute('data-outcome', 'gone');
     expect(storedWatches()).toEqual([]);
@@ -223,7 +191,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
   it('hidden and allowed: the finish also raises a browser notification, whose click opens the job', async () => {
     FakeNotification.permission = 'granted';
     watch(KEY_7);
-    await renderJobs();
+    await renderJobsTab();
     setVisibility('hidden');
     await settle();
     // The list stops while hidden: the watched job's detail is read instead (in the background).
@@ -245,7 +213,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
   it('hidden but not allowed: a toast only', async () => {
     FakeNotification.permission = 'denied';
     watch(KEY_7);
-    await renderJobs();
+    await renderJobsTab();
     setVisibility('hidden');
     detail = { status: 200, data: makeDetail({ id: '7', state: 'FAILURE' }) };
     await tick(5000);
@@ -261,7 +229,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
         : call.url.includes('/api/jobs/')
           ? detail
           : { status: 200, data: status };
-    await renderJobs();
+    await renderJobsTab();
     fireEvent.click(screen.getByRole('button', { name: /Run job/ }));
     fireEvent.change(screen.getByLabelText('Job name'), { target: { value: 'send-digest' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));
@@ -273,7 +241,7 @@ describe('Watched jobs (bell, toasts, notifications)', () => {
 
   it('toasts close by themselves after 10 s while the page is visible', async () => {
     watch(KEY_7);
-    await renderJobs();
+    await renderJobsTab();
     status = statusWith('SUCCESS');
     await tick(2000);
     expect(screen.getByTestId('watch-toast')).toBeInTheDocument();
