@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { BenchOptions } from './options';
 import type { StageResult, ViewResult } from './measure-stages';
 import type { ApiResults, Timed } from './measure-api';
+import type { FloorResults, ProfileSummary } from './measure-floor';
 
 export interface BuildFigures {
   /** Writing the big dataset's history. */
@@ -58,6 +59,10 @@ export interface BenchResults {
   targets: Target[];
   /** Job detail, pages followed by cursor, and search (measure-api.ts). */
   api: ApiResults;
+  /** Bare node:http with the same bytes vs the uncached and cached service (measure-floor.ts). */
+  floor: FloorResults;
+  /** `--profile`: self time of the service under --cpu-prof over the uncached `all` loop. */
+  profile?: ProfileSummary;
   totalSeconds: number;
 }
 
@@ -324,6 +329,89 @@ export function apiConsole(r: BenchResults): string {
       `  ${s.case.padEnd(29)} ` +
         s.perStage.map((p) => `${p.label} ${p50p99(p, 1)} ${us(p.redis.scriptUs)}/${ms(p.redis.scriptCalls, 0)} scripts, ${p.hits} hits, read ${int(p.searched.jobs)}`).join('  |  ')
     );
+  }
+  return out.join('\n');
+}
+
+const evalshaUs = (m: { redisCommands: Record<string, { usPerRequest: number }> }) => m.redisCommands.evalsha?.usPerRequest ?? 0;
+
+/** "Floor and profile" section of RESULTS.md. */
+export function floorMarkdown(r: BenchResults): string {
+  const f = r.floor;
+  const lines = [
+    `Target: uncached status route p50 ≤ 2× the floor. The floor is a bare \`node:http\` server in its own Node process ` +
+      `answering every request with the exact bytes (and \`Content-Type\`/\`Content-Length\`) the service gave for that view ` +
+      `at ${f.label}, timed by the same keep-alive client in blocks interleaved with the uncached service (\`JOBSCOPE_SNAPSHOT_TTL_MS=0\`), ` +
+      `the cached one (default TTL 1,000 ms) and the in-process split; ${int(r.options.requests)} requests per row (split: half).`,
+    '',
+    '| View | Reply | floor p50 / p99 | uncached p50 / p99 | **uncached / floor** | cached p50 / p99 | cached / floor | Redis script / req (uncached) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const v of f.views) {
+    lines.push(
+      `| ${v.view} | ${kb(v.replyBytes)} | ${ms(v.floor.latency.p50)} / ${ms(v.floor.latency.p99)} ms | ${ms(v.uncached.latency.p50)} / ${ms(v.uncached.latency.p99)} ms | ` +
+        `**${ms(v.uncachedOverFloor, 1)}x** ${v.uncachedOverFloor <= 2 ? '(met)' : '(missed)'} | ${ms(v.cached.latency.p50)} / ${ms(v.cached.latency.p99)} ms | ` +
+        `${ms(v.cachedOverFloor, 1)}x | ${evalshaUs(v.uncached).toFixed(0)} µs |`
+    );
+  }
+  lines.push(
+    '',
+    'Where the uncached time goes (p50s; the in-process split times the service\'s own ioredis commands around `snapshots.get()`: ' +
+      'Redis round trip = first command sent → last reply parsed, PING, the script and CLIENT LIST running concurrently; Node work = the rest ' +
+      'of the call; "HTTP + JSON" = uncached − floor − in-process, i.e. routing, validation, `JSON.stringify` and the adapter):',
+    '',
+    '| View | floor | uncached − floor | in-process total | Redis round trip | of it Redis script (mean) | Node work (build) | HTTP + JSON (rest) |',
+    '|---|---|---|---|---|---|---|---|'
+  );
+  for (const v of f.views) {
+    const s = v.split;
+    const rest = v.uncached.latency.p50 - v.floor.latency.p50 - s.total.p50;
+    lines.push(
+      `| ${v.view} | ${ms(v.floor.latency.p50)} ms | ${ms(v.uncached.latency.p50 - v.floor.latency.p50)} ms | ${ms(s.total.p50)} ms | ` +
+        `${ms(s.redisRoundTrip.p50)} ms (${ms(s.commands, 0)} commands) | ${ms(evalshaUs(v.uncached) / 1000)} ms | ${ms(s.nodeWork.p50)} ms | ${ms(rest)} ms |`
+    );
+  }
+  const served = Object.entries(f.headers).map(([k, v]) => `\`${k}: ${v}\``).join(', ');
+  lines.push('', `The floor sends only \`Content-Type\` and \`Content-Length\` (plus Node's \`Date\`/\`Connection\`/\`Keep-Alive\`); the service's reply headers (\`all\`): ${served}.`);
+  const p = r.profile;
+  if (p) {
+    lines.push(
+      '',
+      `### CPU profile: uncached \`all\`, ${int(p.requests)} requests under \`node --cpu-prof\``,
+      '',
+      `p50 ${ms(p.latency.p50)} ms under the profiler; ${int(p.samplesInWindow)} samples of ${p.intervalUs.toFixed(0)} µs ` +
+        `${p.windowMatched ? 'inside the timed loop' : '(whole process: the loop window did not match the profile clock)'}; ` +
+        `service busy ${ms(p.busyMs, 0)} ms (${ms(p.busyMsPerRequest)} ms CPU per request), idle ${ms(p.idleMs, 0)} ms. ` +
+        'Self time, % of busy time:',
+      '',
+      '| # | Function (file:line) | Self ms | % |',
+      '|---|---|---|---|'
+    );
+    p.functions.forEach((row, i) => lines.push(`| ${i + 1} | \`${row.name.replace(/\|/g, '\\|')}\` | ${ms(row.ms, 0)} | ${ms(row.percent, 1)} |`));
+    lines.push('', '| By package / file | Self ms | % |', '|---|---|---|');
+    p.files.forEach((row) => lines.push(`| \`${row.name}\` | ${ms(row.ms, 0)} | ${ms(row.percent, 1)} |`));
+  }
+  return lines.join('\n');
+}
+
+/** The same, compact, for the console. */
+export function floorConsole(r: BenchResults): string {
+  const out = [`Floor (bare node:http, same bytes) vs service at ${r.floor.label}, p50 / p99:`];
+  for (const v of r.floor.views) {
+    out.push(
+      `  ${v.view.padEnd(8)} floor ${ms(v.floor.latency.p50)} / ${ms(v.floor.latency.p99)} ms | uncached ${ms(v.uncached.latency.p50)} / ${ms(v.uncached.latency.p99)} ms ` +
+        `= ${ms(v.uncachedOverFloor, 1)}x floor ${v.uncachedOverFloor <= 2 ? 'MET' : 'MISSED'} (goal <= 2x) | cached ${ms(v.cached.latency.p50)} / ${ms(v.cached.latency.p99)} ms = ${ms(v.cachedOverFloor, 1)}x`
+    );
+    out.push(
+      `           in-process ${ms(v.split.total.p50)} ms = Redis round trip ${ms(v.split.redisRoundTrip.p50)} (script ${ms(evalshaUs(v.uncached) / 1000)}) ` +
+        `+ Node ${ms(v.split.nodeWork.p50)} ms; HTTP + JSON rest ${ms(v.uncached.latency.p50 - v.floor.latency.p50 - v.split.total.p50)} ms`
+    );
+  }
+  const p = r.profile;
+  if (p) {
+    out.push(`CPU profile (uncached all, ${p.requests} requests, ${ms(p.busyMsPerRequest)} ms CPU / request), top self time:`);
+    p.functions.forEach((row) => out.push(`  ${ms(row.percent, 1).padStart(5)} %  ${ms(row.ms, 0).padStart(6)} ms  ${row.name}`));
+    out.push('  by package / file: ' + p.files.map((row) => `${row.name} ${ms(row.percent, 1)} %`).join(', '));
   }
   return out.join('\n');
 }

@@ -73,10 +73,12 @@ export async function spawnService(
   queues: string[],
   timeoutMs = 20_000,
   /** Overrides of the env above; an empty string leaves the service's default (loadConfig ignores empty values). */
-  extraEnv: Record<string, string> = {}
+  extraEnv: Record<string, string> = {},
+  /** Node flags before the script, e.g. `--cpu-prof --cpu-prof-dir <dir>` (the profile is written when it exits). */
+  nodeArgs: string[] = []
 ): Promise<SpawnedService> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'src', 'main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(__dirname, '..', 'src', 'main.ts')], {
     cwd: path.join(__dirname, '..'),
     env: {
       ...process.env,

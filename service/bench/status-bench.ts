@@ -15,10 +15,11 @@ import { NaiveSnapshotter } from './naive-snapshot';
 import { HelpRequested, OptionsError, parseOptions, type BenchOptions } from './options';
 import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { makeReferenceJobs, REFERENCE_QUEUE } from './reference-jobs';
-import { apiConsole, apiMarkdown, consoleTable, environment, markdown, redisTimeMarkdown, serviceCommit, summarize, topDifferences, type BenchResults } from './report';
+import { apiConsole, apiMarkdown, consoleTable, environment, floorConsole, floorMarkdown, markdown, redisTimeMarkdown, serviceCommit, summarize, topDifferences, type BenchResults } from './report';
 import { RespWriter } from './resp-writer';
 import { measureStages, type Stage } from './measure-stages';
 import { measureApi } from './measure-api';
+import { measureFloor, profileUncachedAll } from './measure-floor';
 import { spawnService, startService, type ServiceUnderTest } from './service-under-test';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -189,12 +190,29 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     { admin, requests: options.requests, slowRequests: options.naiveRequests, warmup: options.warmup, rounds: options.rounds, log }
   );
 
+  // 5. The floor (bare node:http with the same bytes) against the uncached and the cached service, big history.
+  const bigDataset = datasets[datasets.length - 1];
+  const bigStage = stages[stages.length - 1];
+  const spawnBig = (extraEnv: Record<string, string> = {}, nodeArgs: string[] = []) =>
+    spawnService(redisUrl, bigDataset.prefix, bigDataset.plan.queues, 20_000, extraEnv, nodeArgs);
+  log('floor: bare node:http with the same reply bytes vs the service (uncached TTL 0, cached default TTL)');
+  const cached = await spawnBig({ JOBSCOPE_SNAPSHOT_TTL_MS: '' });
+  teardown.add('stop cached service', () => cached.close());
+  const floor = await measureFloor({
+    admin, uncachedUrl: bigStage.httpUrl, cachedUrl: cached.url, sut: bigStage.sut, label: bigDataset.label,
+    requests: options.requests, warmup: options.warmup, rounds: options.rounds, log,
+  });
+  await cached.close();
+  const profile = options.profile
+    ? await profileUncachedAll({ start: (nodeArgs) => spawnBig({}, nodeArgs), requests: options.requests, warmup: options.warmup, log })
+    : undefined;
+
   const { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds } = options;
   return {
     finishedAt: new Date().toISOString(),
     quick,
     environment: environment(redisVersion, isPrivate, loadAtStart, commit),
-    options: { quick, private: isPrivate, spawn, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds },
+    options: { quick, private: isPrivate, spawn, profile: options.profile, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds },
     build: {
       bigBuildMs: bigBuild.ms,
       hashesWritten,
@@ -206,6 +224,8 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     stages: results,
     ...summarize(results),
     api,
+    floor,
+    ...(profile ? { profile } : {}),
     totalSeconds: (performance.now() - started) / 1000,
   };
 }
@@ -219,7 +239,7 @@ function save(results: BenchResults): void {
   if (!results.quick) {
     const md =
       '# jobscope status route: benchmark results\n\nWritten by `npm run bench` (see README.md for what the columns mean).\n\n' +
-      `${markdown(results)}\n\n${redisTimeMarkdown(results)}\n\n## Job detail, pages and search\n\n${apiMarkdown(results)}\n`;
+      `${markdown(results)}\n\n${redisTimeMarkdown(results)}\n\n## Floor and profile\n\n${floorMarkdown(results)}\n\n## Job detail, pages and search\n\n${apiMarkdown(results)}\n`;
     // Keep the section stream-bench.ts writes ("## Live stream", always last) across status bench runs.
     const file = path.join(__dirname, 'RESULTS.md');
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
@@ -275,6 +295,7 @@ async function main(): Promise<void> {
   }
   log(`\n${consoleTable(results)}\n`);
   log(`${apiConsole(results)}\n`);
+  log(`${floorConsole(results)}\n`);
   const diffs = topDifferences(results);
   if (diffs.length > 0) {
     log(`TOP-20 DIFFERS between jobscope and the naive way:\n  ${diffs.join('\n  ')}\n`);
