@@ -81,6 +81,11 @@ export interface PrivateRedisOptions {
   detached?: boolean;
   /** Called with every spawned server, e.g. to attach a watchdog. */
   onSpawn?: (child: ChildProcess, dir: string) => void;
+  /**
+   * TLS only: `--port 0 --tls-port <port>` with these PEM files and `--tls-auth-clients no` (no client certificates);
+   * `url` is then `rediss://`. The server certificate must name 127.0.0.1 (IP SAN) for clients to accept it.
+   */
+  tls?: { certFile: string; keyFile: string; caFile: string };
 }
 
 /** redis-server writes this line once it accepts connections: no polling client, no stray timers. */
@@ -108,7 +113,7 @@ export class PrivateRedis {
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `${this.opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${this.port}`;
   }
 
   get connection(): { host: string; port: number } {
@@ -157,6 +162,12 @@ export class PrivateRedis {
   private async launch(): Promise<void> {
     const binary = this.opts.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
+    const tls = this.opts.tls;
+    if (tls) {
+      // The last `--port` wins: no plain-TCP listener, TLS on the chosen port.
+      args.push('--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile,
+        '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no');
+    }
     const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: this.opts.detached ?? false });
     this.opts.onSpawn?.(proc, this.dir);
     this.proc = proc;

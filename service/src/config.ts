@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 import { BULLMQ_QUEUE_NAME_RULE, isBullMQQueueName } from './sources/bullmq/native-states';
 import { envOverrides, envStatus, envThreshold, type HealthSettings } from './health/thresholds';
@@ -15,6 +16,7 @@ const EnvSchema = z.object({
     .string()
     .default('redis://127.0.0.1:6379')
     .refine((s) => /^rediss?:\/\//.test(s), 'must start with redis:// or rediss://'),
+  JOBSCOPE_REDIS_TLS_CA_FILE: z.string().optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8787),
   JOBSCOPE_PREFIXES: csv
@@ -66,6 +68,8 @@ const EnvSchema = z.object({
 
 export interface Config {
   redisUrl: string;
+  /** PEM CA bundle read from JOBSCOPE_REDIS_TLS_CA_FILE at start: verifies a `rediss://` server's certificate. */
+  redisTlsCa: string | null;
   host: string;
   port: number;
   prefixes: string[];
@@ -107,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     redisUrl: e.REDIS_URL,
+    redisTlsCa: readTlsCa(e.JOBSCOPE_REDIS_TLS_CA_FILE, e.REDIS_URL),
     host: e.HOST,
     port: e.PORT,
     prefixes: e.JOBSCOPE_PREFIXES,
@@ -141,4 +146,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       overrides: e.JOBSCOPE_HEALTH_QUEUE_OVERRIDES,
     },
   };
+}
+
+/** The CA file's PEM text, read once at start; a missing, unreadable or non-PEM file is a ConfigError. */
+function readTlsCa(file: string | undefined, redisUrl: string): string | null {
+  if (file === undefined) {
+    return null;
+  }
+  const fail = (why: string) => new ConfigError(`invalid configuration: JOBSCOPE_REDIS_TLS_CA_FILE: ${why}`);
+  if (!redisUrl.startsWith('rediss://')) {
+    throw fail('is set but REDIS_URL is not a rediss:// (TLS) URL');
+  }
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw fail(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw fail(`${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  return pem;
 }

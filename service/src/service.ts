@@ -37,7 +37,7 @@ export interface ServiceOptions {
 
 /** Wires the parts together; `main.ts` adds the socket, tests call `service.app.request()`. */
 export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
-  const redis = createRedisClient(config.redisUrl, logger);
+  const redis = createRedisClient(config.redisUrl, logger, { tlsCa: config.redisTlsCa });
   const probe = new RedisProbe(redis);
   const source = new BullMQSource(redis, {
     prefixes: config.prefixes,

@@ -1,25 +1,72 @@
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger';
+
+export interface RedisClientOptions {
+  /**
+   * PEM CA bundle (JOBSCOPE_REDIS_TLS_CA_FILE) that signs the server certificate of a `rediss://` URL; without it the
+   * system CAs apply. The certificate and its host name are always verified: there is no way to turn that off.
+   */
+  tlsCa?: string | null;
+}
+
+/** Node's TLS error codes for a server certificate that could not be verified (chain, expiry, host name). */
+const CERT_ERROR_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** What a user should read when the TLS handshake failed on the server's certificate; null for any other error. */
+export function tlsCertificateErrorText(err: Error & { code?: string }): string | null {
+  if (!err.code || !CERT_ERROR_CODES.has(err.code)) {
+    return null;
+  }
+  return `the Redis server's TLS certificate could not be verified (${err.code}: ${err.message}); check JOBSCOPE_REDIS_TLS_CA_FILE and the host name in REDIS_URL`;
+}
+
+/** ioredis's text for a command sent while the connection is down and the offline queue is off. */
+const OFFLINE = /enableOfflineQueue/;
 
 /**
  * The service's one Redis client. Fail fast: no offline queue and one retry per command, so requests answer quickly
- * while Redis is down; ioredis keeps reconnecting in the background on its own.
+ * while Redis is down; ioredis keeps reconnecting in the background on its own. `rediss://` URLs verify the server
+ * certificate against `tlsCa` (or the system CAs); `redis://` is plain TCP.
  */
-export function createRedisClient(url: string, logger: Logger): Redis {
-  const client = new Redis(url, {
+export function createRedisClient(url: string, logger: Logger, opts: RedisClientOptions = {}): Redis {
+  const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     // A frozen Redis must not hold a 2 s poll for long; the slowest read (200 queues) takes ~15 ms.
     commandTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
+  };
+  if (url.startsWith('rediss://') && opts.tlsCa) {
+    // Only `ca` is set: Node's defaults (rejectUnauthorized, host name check against the URL's host) stay on.
+    options.tls = { ca: opts.tlsCa };
+  }
+  const client = new Redis(url, options);
   let lastError = '';
-  client.on('error', (err: Error) => {
+  /** Set while the last connection attempt failed on the server's certificate. */
+  let certificateError: string | null = null;
+  client.on('error', (err: Error & { code?: string }) => {
+    certificateError = tlsCertificateErrorText(err);
     // ioredis emits the same error on every reconnect attempt; log each distinct one once.
     if (err.message !== lastError) {
       lastError = err.message;
-      logger.warn({ err: err.message }, 'redis connection error');
+      logger.warn({ err: err.message, ...(err.code ? { code: err.code } : {}) }, certificateError ?? 'redis connection error');
     }
   });
   client.on('ready', () => {
@@ -27,6 +74,18 @@ export function createRedisClient(url: string, logger: Logger): Redis {
       logger.info('redis connection restored');
     }
     lastError = '';
+    certificateError = null;
   });
+  // While the TLS handshake keeps failing on the certificate, commands say so (status, health, /readyz, actions)
+  // instead of ioredis's generic "stream isn't writeable".
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((command, stream) => {
+    const reason = certificateError;
+    if (reason) {
+      const reject = command.reject;
+      command.reject = (err: Error) => reject(OFFLINE.test(err.message) ? new Error(`not connected to Redis: ${reason}`) : err);
+    }
+    return send(command, stream);
+  }) as Redis['sendCommand'];
   return client;
 }
