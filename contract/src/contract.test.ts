@@ -64,7 +64,11 @@ describe('StatusQuerySchema', () => {
   it('defaults the limit and coerces strings', () => {
     expect(StatusQuerySchema.parse({})).toEqual({ limit: 20 });
     expect(StatusQuerySchema.parse({ limit: '200', state: 'FAILURE', queue: 'email' })).toEqual({
-      limit: 200, state: 'FAILURE', queue: 'email',
+      limit: 200, state: 'FAILURE', queue: ['email'],
+    });
+    // Several queues as a comma list, trimmed and de-duplicated; times as epoch ms or ISO.
+    expect(StatusQuerySchema.parse({ queue: 'a, b,a', from: '1000', to: '1970-01-01T00:00:02.000Z' })).toEqual({
+      limit: 20, queue: ['a', 'b'], from: 1000, to: 2000,
     });
   });
 
