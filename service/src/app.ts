@@ -20,7 +20,7 @@ import { streamRoutes } from './routes/stream';
 import type { StreamHub } from './stream/stream-hub';
 import { SnapshotUnavailableError } from './snapshot/snapshot-service';
 import { ApiError, errorBody, isClientAbort, sendError } from './http/errors';
-import { requireReadToken, tokenGuard } from './http/auth';
+import { isReadMethod, requireReadToken, tokenGuard } from './http/auth';
 import { requestLog } from './http/request-log';
 import { statusRoutes } from './routes/status';
 import { jobRoutes } from './routes/jobs';
@@ -32,8 +32,6 @@ import type { RedisProbe } from './redis/probe';
 import type { StatsCache } from './health/stats-cache';
 import type { HealthSettings } from './health/thresholds';
 import type { ServiceMetrics } from './metrics/metrics';
-
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Health, probes and /metrics (service/HEALTH.md). */
 export interface AlertingDeps {
@@ -82,7 +80,7 @@ export function createApp(deps: AppDeps): Hono {
   // A successful write makes every cached reading stale: the UI refetches right after an action and must see it.
   const freshAfterWrites: MiddlewareHandler = async (c, next) => {
     await next();
-    if (!READ_METHODS.has(c.req.method) && c.res.status < 400) {
+    if (!isReadMethod(c.req.method) && c.res.status < 400) {
       deps.snapshots.invalidate();
       deps.alerting?.stats.invalidate();
     }

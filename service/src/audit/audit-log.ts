@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { AUDIT_MAX_ENTRIES, type AuditEntry } from '@jobscope/contract';
 import type { Logger } from '../logger';
+import { isReadMethod } from '../http/auth';
 
 /** What a write handler tells the audit trail about itself (`c.set('audit', …)`). */
 export interface AuditNote {
@@ -64,8 +65,6 @@ export function grafanaUser(header: (name: string) => string | undefined, truste
   return login ? { user: login, role: null } : { user: 'token', role: null };
 }
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * Records every non-read request of a group after it was answered: the handler's note (action, target) when it got
  * that far, else the method and path; the outcome from the status. Mounted before the token guard, so refused
@@ -73,7 +72,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function auditWrites(audit: AuditLog): MiddlewareHandler {
   return async (c, next) => {
-    if (READ_METHODS.has(c.req.method)) {
+    if (isReadMethod(c.req.method)) {
       return next();
     }
     await next();

@@ -52,6 +52,11 @@ export function requireReadToken(readToken: string | null, apiToken: string | nu
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Methods that only read; every other method is a write (token, audit, cache invalidation). */
+export function isReadMethod(method: string): boolean {
+  return READ_METHODS.has(method);
+}
+
 /**
  * The guard of a route group: reads need the read token (when set), every other method the write token (or is
  * refused in read-only mode). Mounted with
@@ -65,5 +70,5 @@ export function tokenGuard(readToken: string | null, apiToken: string | null, op
           sendError(c, 403, 'read_only', 'the service runs read-only (JOBSCOPE_READ_ONLY=true): nothing can be changed')
         )
     : requireWriteToken(apiToken);
-  return (c, next) => (READ_METHODS.has(c.req.method) ? reads(c, next) : writes(c, next));
+  return (c, next) => (isReadMethod(c.req.method) ? reads(c, next) : writes(c, next));
 }

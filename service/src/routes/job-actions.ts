@@ -4,29 +4,19 @@ import {
   CancelRequestSchema,
   JOB_ACTIONS,
   JobSummarySchema,
-  parseJobKey,
   type JobAction,
   type JobActionResponse,
+  jobKey,
   type JobRef,
 } from '@jobscope/contract';
 import { bodyOf, jsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
+import { JobKeyParam } from '../http/job-key-param';
 import type { SourceRegistry } from '../sources/registry';
 import type { SourceActions } from '../sources/source';
-import { jobKey } from '@jobscope/contract';
 
 /** Small bodies only (a cancel reason). */
 const ACTION_MAX_BODY_BYTES = 4 * 1024;
-
-/** `:jobKey` as a JobRef; a malformed key is a 400 naming what is wrong. */
-export const JobKeyParam = z.string().transform((key, ctx): JobRef => {
-  const parsed = parseJobKey(key);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.error });
-    return z.NEVER;
-  }
-  return parsed.ref;
-});
 
 const ActionParams = z.object({
   jobKey: JobKeyParam,

@@ -1,12 +1,9 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { JobLogQuerySchema, type JobLogPageResponse } from '@jobscope/contract';
 import { ApiError } from '../http/errors';
 import { validate } from '../http/validate';
 import type { SourceRegistry } from '../sources/registry';
-import { JobKeyParam } from './job-actions';
-
-const JobKeyParams = z.object({ jobKey: JobKeyParam });
+import { JobKeyParams } from '../http/job-key-param';
 
 /**
  * `GET /:jobKey/logs?offset=&limit=`: a page of the job's log lines, oldest first (mounted under `/api/jobs`).

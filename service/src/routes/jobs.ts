@@ -1,17 +1,15 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { ENQUEUE_MAX_BODY_BYTES, EnqueueRequestSchema } from '@jobscope/contract';
 import { ApiError } from '../http/errors';
 import { jsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import type { SourceRegistry } from '../sources/registry';
-import { JobKeyParam, jobActionRoutes } from './job-actions';
+import { jobActionRoutes } from './job-actions';
+import { JobKeyParams } from '../http/job-key-param';
 import { jobLogRoutes } from './job-logs';
 import { searchRoutes } from './search';
 import { exportRoutes } from './export';
 import type { SnapshotService } from '../snapshot/snapshot-service';
-
-const JobKeyParams = z.object({ jobKey: JobKeyParam });
 
 /**
  * `/api/jobs`: `POST /` adds a job (nothing is written unless the whole request is valid); `GET /:jobKey` reads one;
