@@ -8,6 +8,8 @@ export interface BenchOptions {
   spawn: boolean;
   /** Also run the uncached `all` loop against a service under `node --cpu-prof` and summarize the profile. */
   profile: boolean;
+  /** Only the big dataset and the floor section (floor, uncached, cached, split; plus the profile with --profile). */
+  floorOnly: boolean;
   redisUrl: string;
   queues: number;
   /** Completed jobs per queue in the big stage (plus 1 failed per 100). */
@@ -57,6 +59,7 @@ export const USAGE = `usage: npm run bench [-- options]
   --private               start a throw-away redis-server on a free port (else REDIS_URL, default 127.0.0.1:6379)
   --no-spawn              time HTTP against the bench's in-process server instead of a spawned src/main.ts
   --profile               also profile the uncached "all" loop (node --cpu-prof) and print the top functions   env BENCH_PROFILE=1
+  --floor-only            only build the big dataset and run the floor section (and --profile); RESULTS.md untouched   env BENCH_FLOOR_ONLY=1
   --queues N              queues (20)                        env BENCH_QUEUES
   --history N             completed jobs per queue, big stage (50000; +1 failed per 100)   env BENCH_HISTORY
   --small-history N       completed jobs per queue, small stage (1000)                      env BENCH_SMALL_HISTORY
@@ -75,7 +78,7 @@ export class HelpRequested extends OptionsError {}
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string | true>();
-  const known = new Set(['quick', 'private', 'no-spawn', 'profile', 'help', 'clean', ...Object.values(NAMES).map(([flag]) => flag)]);
+  const known = new Set(['quick', 'private', 'no-spawn', 'profile', 'floor-only', 'help', 'clean', ...Object.values(NAMES).map(([flag]) => flag)]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new OptionsError(`unexpected argument "${arg}"\n${USAGE}`);
@@ -84,7 +87,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     const eq = arg.indexOf('=');
     if (eq > 0) {
       flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    } else if (['quick', 'private', 'no-spawn', 'profile', 'help'].includes(arg.slice(2))) {
+    } else if (['quick', 'private', 'no-spawn', 'profile', 'floor-only', 'help'].includes(arg.slice(2))) {
       flags.set(arg.slice(2), true);
     } else {
       const value = argv[++i];
@@ -108,6 +111,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     quick,
     private: flags.get('private') === true || env.BENCH_PRIVATE === '1',
     profile: flags.get('profile') === true || env.BENCH_PROFILE === '1',
+    floorOnly: flags.get('floor-only') === true || env.BENCH_FLOOR_ONLY === '1',
     spawn: !(flags.get('no-spawn') === true || env.BENCH_NO_SPAWN === '1'),
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     queues: num('queues'),

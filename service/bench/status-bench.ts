@@ -137,6 +137,10 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     { label: `${small.completed}/q`, prefix: datasetPrefix(root, small.completed), plan: { ...bigPlan, prefix: datasetPrefix(root, small.completed) }, fromId: bigPlan.smallFrom },
     { label: `${big.completed}/q`, prefix: bigPlan.prefix, plan: bigPlan, fromId: 1 },
   ];
+  if (options.floorOnly) {
+    // --floor-only: the big dataset alone (the floor section measures nothing else).
+    datasets.splice(0, datasets.length - 1);
+  }
   let hashesWritten = 0;
   let jobsChecked = 0;
   let bigBuild = { ms: 0, hashes: 0 };
@@ -177,16 +181,18 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     log(`${d.prefix}: service on ${httpUrl} (${options.spawn ? 'src/main.ts in its own process' : 'in-process'})`);
   }
 
-  const results = await measureStages(stages, {
-    admin, requests: options.requests, naiveRequests: options.naiveRequests, warmup: options.warmup, rounds: options.rounds, log,
-  });
+  const results = options.floorOnly
+    ? []
+    : await measureStages(stages, {
+        admin, requests: options.requests, naiveRequests: options.naiveRequests, warmup: options.warmup, rounds: options.rounds, log,
+      });
 
   // 4. The other read routes on the same services: job detail, pages by cursor, search.
-  const api = await measureApi(
+  const api = options.floorOnly ? ({} as BenchResults['api']) : await measureApi(
     datasets.map((d, i) => ({
       label: d.label, prefix: d.prefix, queues: d.plan.queues, httpUrl: stages[i].httpUrl, fromId: d.fromId, totalIds: d.plan.totalIds,
     })),
-    results[results.length - 1].totalJobs,
+    results[results.length - 1]?.totalJobs ?? 0,
     { admin, requests: options.requests, slowRequests: options.naiveRequests, warmup: options.warmup, rounds: options.rounds, log }
   );
 
@@ -212,7 +218,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
     finishedAt: new Date().toISOString(),
     quick,
     environment: environment(redisVersion, isPrivate, loadAtStart, commit),
-    options: { quick, private: isPrivate, spawn, profile: options.profile, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds },
+    options: { quick, private: isPrivate, spawn, profile: options.profile, floorOnly: options.floorOnly, live, queues, history, smallHistory, requests, naiveRequests, warmup, rounds },
     build: {
       bigBuildMs: bigBuild.ms,
       hashesWritten,
@@ -222,7 +228,7 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
       redisKeys: await admin.dbsize(),
     },
     stages: results,
-    ...summarize(results),
+    ...(options.floorOnly ? ({} as ReturnType<typeof summarize>) : summarize(results)),
     api,
     floor,
     ...(profile ? { profile } : {}),
@@ -233,6 +239,12 @@ async function run(options: BenchOptions, teardown: Teardown): Promise<BenchResu
 function save(results: BenchResults): void {
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
+  if (results.options.floorOnly) {
+    // Not a full run: its own file, RESULTS.md untouched; the Markdown of the floor section goes to the console.
+    fs.writeFileSync(path.join(dir, 'floor.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log(`\n${floorMarkdown(results)}\n\nwrote bench/results/floor.json`);
+    return;
+  }
   const name = results.quick ? 'quick.json' : 'latest.json';
   fs.writeFileSync(path.join(dir, name), `${JSON.stringify(results, null, 2)}\n`);
   log(`\nwrote bench/results/${name}`);
@@ -240,10 +252,12 @@ function save(results: BenchResults): void {
     const md =
       '# jobscope status route: benchmark results\n\nWritten by `npm run bench` (see README.md for what the columns mean).\n\n' +
       `${markdown(results)}\n\n${redisTimeMarkdown(results)}\n\n## Floor and profile\n\n${floorMarkdown(results)}\n\n## Job detail, pages and search\n\n${apiMarkdown(results)}\n`;
-    // Keep the section stream-bench.ts writes ("## Live stream", always last) across status bench runs.
+    // Keep what follows the generated sections across status bench runs: the hand-written before/after of the
+    // uncached route (--floor-only runs, issue 11) and the section stream-bench.ts writes ("## Live stream", last).
     const file = path.join(__dirname, 'RESULTS.md');
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    const live = previous.indexOf('\n## Live stream\n');
+    const kept = ['\n## Uncached status route: before / after\n', '\n## Live stream\n'].map((h) => previous.indexOf(h)).filter((i) => i >= 0);
+    const live = kept.length ? Math.min(...kept) : -1;
     fs.writeFileSync(file, live < 0 ? md : `${md}${previous.slice(live)}`);
     log('wrote bench/RESULTS.md');
   }
@@ -292,6 +306,12 @@ async function main(): Promise<void> {
   }
   if (!results || interrupted) {
     return;
+  }
+  if (results.options.floorOnly) {
+    log(`\n${floorConsole(results)}\n`);
+    save(results);
+    log(`total ${results.totalSeconds.toFixed(0)} s`);
+    process.exit(process.exitCode ?? 0);
   }
   log(`\n${consoleTable(results)}\n`);
   log(`${apiConsole(results)}\n`);

@@ -46,7 +46,11 @@ export const BULLMQ_METRIC_STATES: readonly string[] = BULLMQ_NATIVE_STATES.map(
 
 /** Counts in BULLMQ_NATIVE_STATES order (as the scripts return them) as a record by native state name. */
 export function nativeCountsOf(ordered: ArrayLike<number | string | undefined>): NativeCounts {
-  return Object.fromEntries(BULLMQ_NATIVE_STATES.map((n, k) => [n, Number(ordered[k] ?? 0)]));
+  const counts: NativeCounts = {};
+  for (let k = 0; k < BULLMQ_NATIVE_STATES.length; k++) {
+    counts[BULLMQ_NATIVE_STATES[k]] = Number(ordered[k] ?? 0);
+  }
+  return counts;
 }
 
 export function stateCountsOf(native: NativeCounts): StateCounts {

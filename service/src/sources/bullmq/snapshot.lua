@@ -93,12 +93,19 @@ end
 -- head, to interleave queues.
 local CHUNK = 16
 if filtering then CHUNK = 256 end
+-- Without name or time filters a stream reads small chunks at first (about its share of the page, since queues
+-- interleave), doubling up to CHUNK as the merge keeps taking from it: every id read costs a conversion (zsets: of
+-- its score too), and most streams give only a few jobs to a page. Filtered streams skip jobs: CHUNK from the start.
+local function firstChunk(budget, streams)
+  if filtering then return CHUNK end
+  return math.min(CHUNK, math.max(2, math.ceil(budget / math.max(1, streams)) + 1))
+end
 -- Finished states are scored by finish time: a time filter reads them by score range.
 local FINISHED = {[7] = true, [8] = true}
 
-local function openStream(q, i, take, desc, anchored)
+local function openStream(q, i, take, desc, anchored, chunk)
   local s = {q = q, i = i, take = take, desc = desc, key = KEYS[q] .. NATIVE[i], list = IS_LIST[i],
-    pos = 1, fetched = 0, ids = {}, keys = {}, raw = {}, anchored = anchored}
+    pos = 1, fetched = 0, ids = {}, keys = {}, raw = {}, anchored = anchored, chunk = chunk}
   if not s.list then
     -- Score range to read: the time filter (finished states) and the cursor's anchor bound it.
     local lo, hi = '-inf', '+inf'
@@ -123,7 +130,8 @@ end
 local function head(s)
   if s.pos > #s.ids then
     if s.fetched >= s.take then return false end
-    local stop = math.min(s.fetched + CHUNK, s.take) - 1
+    local stop = math.min(s.fetched + s.chunk, s.take) - 1
+    s.chunk = math.min(CHUNK, s.chunk * 2)
     if s.list then
       for _, id in ipairs(rcall('LRANGE', s.key, s.fetched, stop)) do s.ids[#s.ids + 1] = id end
     else
@@ -155,16 +163,6 @@ local function head(s)
   return true
 end
 
--- Streams are opened in (queue, state) order, so ties go to the earlier stream, as documented.
-local function better(a, b, desc)
-  local ka, kb = a.keys[a.pos], b.keys[b.pos]
-  if ka ~= kb then
-    if desc then return ka > kb end
-    return ka < kb
-  end
-  return false
-end
-
 -- Whether a stream's head comes after the cursor's anchor job in the merge order (always true without one).
 local function afterAnchor(s)
   local a = s.anchored
@@ -181,6 +179,12 @@ local function afterAnchor(s)
   if s.list then return id ~= a.id end
   if s.desc then return id < a.id end
   return id > a.id
+end
+
+-- Moves a stream to its first head after the cursor's anchor; false when it is used up.
+local function prime(s)
+  while head(s) and not afterAnchor(s) do s.pos = s.pos + 1 end
+  return head(s)
 end
 
 -- The name and creation-time filters, on the fields the summary read anyway.
@@ -203,26 +207,47 @@ for g, group in ipairs(GROUPS) do
     local anchored = nil
     if cursor and g == cursor.group then anchored = cursor end
     local streams = {}
+    local opening = {}
     for q = 1, Q do
       if (not onlyQueues) or onlyQueues[q] then
         for _, i in ipairs(group.natives) do
-          local c = counts[(q - 1) * S + i]
-          if c > 0 then
-            -- Filters skip jobs, so a filtered stream may read up to the window beyond the page.
-            local take = math.min(budget, c)
-            if filtered then take = math.min(c, budget + WINDOW) end
-            streams[#streams + 1] = openStream(q, i, take, group.desc, anchored)
-          end
+          if counts[(q - 1) * S + i] > 0 then opening[#opening + 1] = {q, i} end
         end
       end
     end
-    while budget > 0 do
-      local best = nil
+    local chunk = firstChunk(budget, #opening)
+    for _, qi in ipairs(opening) do
+      local q, i = qi[1], qi[2]
+      local c = counts[(q - 1) * S + i]
+      -- Filters skip jobs, so a filtered stream may read up to the window beyond the page.
+      local take = math.min(budget, c)
+      if filtered then take = math.min(c, budget + WINDOW) end
+      streams[#streams + 1] = openStream(q, i, take, group.desc, anchored, chunk)
+    end
+    -- Only a stream whose head was just taken needs a new head: the others keep theirs, so each pick compares the
+    -- cached keys of the live streams (in stream order, so ties still go to the earlier stream).
+    local live = {}
+    local desc = group.desc
+    local taken = nil
+    if budget > 0 then
       for _, s in ipairs(streams) do
-        while head(s) and not afterAnchor(s) do s.pos = s.pos + 1 end
-        if head(s) and (best == nil or better(s, best, group.desc)) then best = s end
+        if prime(s) then live[#live + 1] = s end
       end
-      if best == nil then break end
+    end
+    while budget > 0 do
+      if taken then
+        if not prime(live[taken]) then table.remove(live, taken) end
+        taken = nil
+      end
+      local bi, bk = nil, nil
+      for k = 1, #live do
+        local s = live[k]
+        local key = s.keys[s.pos]
+        if bi == nil or (desc and key > bk) or ((not desc) and key < bk) then bi, bk = k, key end
+      end
+      if bi == nil then break end
+      local best = live[bi]
+      taken = bi
       local id, raw = best.ids[best.pos], best.raw[best.pos]
       best.pos = best.pos + 1
       -- A job removed since its id was listed has no hash: readSummary skips it.

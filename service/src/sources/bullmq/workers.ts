@@ -9,6 +9,11 @@ import type { WorkersReport } from '../source';
 export function parseClientList(text: string, prefixes: string[]): WorkerInfo[] {
   const workers: WorkerInfo[] = [];
   for (const line of text.split('\n')) {
+    // Most clients are not BullMQ workers of these prefixes: skip them before splitting the line into fields.
+    const at = line.indexOf(' name=');
+    if (at < 0 || !prefixes.some((prefix) => line.startsWith(`${prefix}:`, at + 6))) {
+      continue;
+    }
     const fields = new Map<string, string>();
     for (const pair of line.trim().split(' ')) {
       const eq = pair.indexOf('=');
