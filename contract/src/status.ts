@@ -56,6 +56,8 @@ export const StatusQuerySchema = z.strictObject({
   to: timeParam('to').optional(),
   /** `nextCursor` of the previous page (single-state views only). */
   cursor: z.string().min(1).max(2000, 'cursor is too long').optional(),
+  /** `seed`: answer in the shape of the Celery Jobs tab jobscope replaces (see SeedStatusResponse). */
+  compat: z.enum(['seed'], { error: 'compat must be "seed"' }).optional(),
 })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
   .refine((q) => q.cursor === undefined || q.state !== undefined, {
@@ -138,3 +140,26 @@ export const StatusResponseSchema = z.object({
   service: z.object({ name: z.string(), version: z.string() }),
 });
 export type StatusResponse = z.infer<typeof StatusResponseSchema>;
+
+/** Most jobs the seed-compatible answer lists, as the seed's own Jobs tab did. */
+export const SEED_RECENT_JOBS = 20;
+
+/**
+ * `GET /api/settings/jobs/status?compat=seed`: the shape of the Celery Jobs tab jobscope replaces, so its frontend
+ * can point here unchanged. `state` is Celery's vocabulary (RUNNING, PENDING, STARTED, RETRY, FAILURE, REVOKED,
+ * SUCCESS); `timestamp` ISO time of the last change known.
+ */
+export const SeedStatusResponseSchema = z.object({
+  recentJobs: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      state: z.string(),
+      timestamp: z.string().nullable(),
+      worker: z.string().nullable(),
+      result: z.string().nullable(),
+      traceback: z.string().nullable(),
+    })
+  ),
+});
+export type SeedStatusResponse = z.infer<typeof SeedStatusResponseSchema>;

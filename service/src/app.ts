@@ -10,6 +10,7 @@ import {
   InvalidRequestError,
   JobNotFoundError,
   NoListenerError,
+  ActionNotSupportedError,
   OutcomeUnknownError,
   SourceUnavailableError,
   WrongStateError,
@@ -124,6 +125,9 @@ export function createApp(deps: AppDeps): Hono {
     }
     if (err instanceof WrongStateError) {
       return sendError(c, 409, 'wrong_state', err.message);
+    }
+    if (err instanceof ActionNotSupportedError) {
+      return sendError(c, 405, 'not_supported', err.message);
     }
     if (err instanceof NoListenerError) {
       return sendError(c, 409, 'no_listener', err.message);

@@ -63,6 +63,24 @@ const EnvSchema = z.object({
     // Sent to clients as `Keep-Alive: timeout=<s>`: under 1 s is `timeout=0`, and Node's agent then never reuses a socket.
     .min(1000, 'must be at least 1000').max(600_000).default(5000),
   JOBSCOPE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  JOBSCOPE_CELERY_BROKER_URL: z
+    .string()
+    .refine((s) => /^rediss?:\/\//.test(s), 'must start with redis:// or rediss:// (jobscope reads Celery on a Redis broker)')
+    .optional(),
+  JOBSCOPE_CELERY_RESULT_URL: z
+    .string()
+    .refine((s) => /^rediss?:\/\//.test(s), 'must start with redis:// or rediss:// (the Redis result backend)')
+    .optional(),
+  JOBSCOPE_CELERY_QUEUES: csv.optional(),
+  JOBSCOPE_CELERY_KEYPREFIX: z.string().max(200).default(''),
+  JOBSCOPE_CELERY_MAILBOX: z.string().min(1).max(200).default('celery'),
+  JOBSCOPE_CELERY_INSPECT: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  // Celery's `inspect` is a broadcast every worker answers: not more often than every 2 s.
+  JOBSCOPE_CELERY_INSPECT_INTERVAL_MS: z.coerce.number().int().min(2000, 'must be at least 2000').max(600_000).default(2000),
+  JOBSCOPE_CELERY_INDEX_MAX: z.coerce.number().int().min(100, 'must be at least 100').max(10_000_000).default(100_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -89,8 +107,21 @@ export interface Config {
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** SIGTERM/SIGINT: how long in-flight requests and streams get before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** The Celery source (JOBSCOPE_CELERY_BROKER_URL set), or null. */
+  celery: CeleryConfig | null;
   /** Thresholds and limits of /api/health, /readyz and /metrics (service/HEALTH.md). */
   health: HealthSettings;
+}
+
+export interface CeleryConfig {
+  brokerUrl: string;
+  resultUrl: string | null;
+  queues: string[] | null;
+  keyPrefix: string;
+  mailbox: string;
+  inspect: boolean;
+  inspectIntervalMs: number;
+  indexMax: number;
 }
 
 export class ConfigError extends Error {}
@@ -104,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.JOBSCOPE_CELERY_RESULT_URL && !e.JOBSCOPE_CELERY_BROKER_URL) {
+    throw new ConfigError('invalid configuration: JOBSCOPE_CELERY_RESULT_URL: is set but JOBSCOPE_CELERY_BROKER_URL (which enables Celery) is not');
+  }
   if (e.JOBSCOPE_HEADERS_TIMEOUT_MS > e.JOBSCOPE_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
       'invalid configuration: JOBSCOPE_HEADERS_TIMEOUT_MS: must not exceed JOBSCOPE_REQUEST_TIMEOUT_MS (headers are part of the request)'
@@ -130,6 +164,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveTimeoutMs: e.JOBSCOPE_KEEP_ALIVE_TIMEOUT_MS,
     },
     shutdownTimeoutMs: e.JOBSCOPE_SHUTDOWN_TIMEOUT_MS,
+    celery: e.JOBSCOPE_CELERY_BROKER_URL
+      ? {
+          brokerUrl: e.JOBSCOPE_CELERY_BROKER_URL,
+          resultUrl: e.JOBSCOPE_CELERY_RESULT_URL ?? null,
+          queues: e.JOBSCOPE_CELERY_QUEUES && e.JOBSCOPE_CELERY_QUEUES.length > 0 ? e.JOBSCOPE_CELERY_QUEUES : null,
+          keyPrefix: e.JOBSCOPE_CELERY_KEYPREFIX,
+          mailbox: e.JOBSCOPE_CELERY_MAILBOX,
+          inspect: e.JOBSCOPE_CELERY_INSPECT,
+          inspectIntervalMs: e.JOBSCOPE_CELERY_INSPECT_INTERVAL_MS,
+          indexMax: e.JOBSCOPE_CELERY_INDEX_MAX,
+        }
+      : null,
     health: {
       windowMs: e.JOBSCOPE_HEALTH_WINDOW_MS,
       timeoutMs: e.JOBSCOPE_HEALTH_TIMEOUT_MS,

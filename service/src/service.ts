@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import { createRedisClient } from './redis/connection';
 import { RedisProbe } from './redis/probe';
 import { BullMQSource } from './sources/bullmq/bullmq-source';
+import { CelerySource } from './sources/celery/celery-source';
 import { SourceRegistry } from './sources/registry';
 import { AuditLog } from './audit/audit-log';
 import { StreamHub } from './stream/stream-hub';
@@ -48,7 +49,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
   });
   await waitForReady(redis, 2000);
   await source.start(await probe.majorVersion());
-  const extra = options.extraSources ?? [];
+  const extra = [...(config.celery ? [celerySource(config, logger)] : []), ...(options.extraSources ?? [])];
   await Promise.all(extra.map((s) => s.start()));
   const registry = new SourceRegistry([source, ...extra]);
   const stats = new StatsCache({
@@ -102,6 +103,11 @@ export async function createService(config: Config, logger: Logger, options: Ser
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+function celerySource(config: Config, logger: Logger): CelerySource {
+  const c = config.celery!;
+  return new CelerySource({ ...c, discoveryIntervalMs: config.discoveryIntervalMs, tlsCa: config.redisTlsCa, logger });
 }
 
 /** Gives the first connection a moment; the service starts anyway (and recovers) when Redis is down. */

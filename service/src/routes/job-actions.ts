@@ -49,7 +49,7 @@ export function jobActionRoutes(registry: SourceRegistry): Hono {
       c.set('audit', { action: `job.${action}`, target: jobKey(ref) });
       const body = action === 'cancel' ? bodyOf(c, CancelRequestSchema) : bodyOf(c, z.strictObject({}));
       const source = await registry.resolveJob(ref);
-      const actions = registry.capability(source, 'actions');
+      const actions = registry.actionsFor(source, action);
       const { status, delivered } = await HANDLERS[action](actions, ref, body);
       const after = action === 'remove' ? null : await source.reads.job(ref);
       const reply: JobActionResponse = {

@@ -55,7 +55,7 @@ export function queueActionRoutes(registry: SourceRegistry): Hono {
       c.set('audit', { action: `queue.${action}`, target: `queue:${selector.name}` });
       const { source, queue } = await registry.resolveQueue(selector);
       c.set('audit', { action: `queue.${action}`, target: queueKey(queue) });
-      const actions = registry.capability(source, 'actions');
+      const actions = registry.actionsFor(source, action);
       const touched = await HANDLERS[action](actions, queue, c);
       const reply: QueueActionResponse = {
         action,

@@ -1,6 +1,6 @@
-import type { JobRef } from '@jobscope/contract';
+import type { JobAction, JobRef, QueueAction } from '@jobscope/contract';
 import { ApiError } from '../http/errors';
-import { SourceUnavailableError, type Capability, type JobSource, type QueueRef } from './source';
+import { SourceUnavailableError, type Capability, type JobSource, type QueueRef, type SourceActions } from './source';
 
 /** What a queue address names: a name, optionally pinned to a source and a prefix. */
 export interface QueueSelector {
@@ -97,6 +97,16 @@ export class SourceRegistry {
   async changeMarker(queues?: string[]): Promise<string | null> {
     const markers = await Promise.all(this.sources.map((s) => (s.reads.changeMarker ? s.reads.changeMarker(queues) : null)));
     return markers.some((m) => m === null) ? null : markers.join('|');
+  }
+
+  /** The source's actions when it supports `action` (its `supports` list), else the 405 saying it does not. */
+  actionsFor(source: JobSource, action: JobAction | QueueAction): SourceActions {
+    const actions = this.capability(source, 'actions');
+    const supported = source.supports ? [...source.supports.jobActions, ...source.supports.queueActions] : null;
+    if (supported && !(supported as string[]).includes(action)) {
+      throw new ApiError(405, 'not_supported', `source "${source.id}" cannot ${action} (it supports: ${supported.join(', ') || 'none'})`);
+    }
+    return actions;
   }
 
   /** A source's optional capability, or the 405 saying the source lacks it. */

@@ -1,5 +1,7 @@
 import type {
   EnqueueResponse,
+  JobAction,
+  QueueAction,
   JobDetail,
   JobRef,
   JobState,
@@ -22,8 +24,15 @@ export interface JobSource {
   readonly reads: SourceReads;
   readonly enqueue?: SourceEnqueue;
   readonly actions?: SourceActions;
+  /** Which of the actions this source supports (all when absent); the others answer 405 and the UI hides them. */
+  readonly supports?: SourceSupports;
   start(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SourceSupports {
+  readonly jobActions: readonly JobAction[];
+  readonly queueActions: readonly QueueAction[];
 }
 
 /** Optional capabilities, by the name a route asks for (errors say "source X cannot <capability>"). */
@@ -232,6 +241,9 @@ export class WrongStateError extends SourceError {
     super(message);
   }
 }
+
+/** The source has the capability but not this action (e.g. Celery cannot pause a queue): 405. */
+export class ActionNotSupportedError extends SourceError {}
 
 /** Nobody listens for the request (e.g. no worker accepts remote cancel): 409. */
 export class NoListenerError extends SourceError {}
