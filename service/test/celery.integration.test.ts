@@ -216,7 +216,7 @@ describeCelery.each([
     const slow = await send(st, 'slow', [20]);
     const failed = await send(st, 'fail', ['seed shape']);
     await celeryOracle(st.url, { op: 'get', id: failed, timeout: 20 });
-    const body = await waitFor(
+    const body = (await waitFor(
       'the seed view to show the running task',
       async () => {
         const res = await st.service.app.request('/api/settings/jobs/status?compat=seed');
@@ -225,7 +225,7 @@ describeCelery.each([
         return b.recentJobs.some((j) => j.id === slow && j.state === 'RUNNING') ? b : null;
       },
       20_000
-    );
+    ))!;
     expect(body.recentJobs.length).toBeLessThanOrEqual(20);
     expect(Object.keys(body.recentJobs[0]).sort()).toEqual(['id', 'name', 'result', 'state', 'timestamp', 'traceback', 'worker']);
     const rank: Record<string, number> = { RUNNING: 0, PENDING: 1, STARTED: 2, RETRY: 2, FAILURE: 3, REVOKED: 3, SUCCESS: 4 };

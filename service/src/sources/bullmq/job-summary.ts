@@ -1,15 +1,9 @@
 import { RESULT_EXCERPT_CHARS, TRACEBACK_EXCERPT_CHARS, type JobSummary } from '@jobscope/contract';
 import type { RawSnapshotJob } from './snapshot-script';
 import { STATE_OF_BULLMQ } from './native-states';
+// The script cuts bytes (cheap, inside Redis); excerpt cuts to characters, which is what the contract promises.
+import { excerpt } from '../excerpt';
 
-/** The script cuts bytes (cheap, inside Redis); this cuts to characters, which is what the contract promises. */
-function excerpt(value: string | null, chars: number): string | null {
-  if (value === null) {
-    return null;
-  }
-  const codePoints = Array.from(value);
-  return codePoints.length > chars ? codePoints.slice(0, chars).join('') : value;
-}
 
 function ms(value: string | null): number | null {
   if (value === null || value === '') {
