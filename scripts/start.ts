@@ -14,7 +14,6 @@ import {
   PrivateRedis,
 } from './lib/private-redis';
 import { startPreviewServer, type PreviewServer } from '../preview/preview-server';
-import { CeleryWorker, celeryMissing } from './lib/celery-worker';
 
 const root = path.resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[jobscope] ${line}\n`);
@@ -97,11 +96,6 @@ async function main(): Promise<void> {
     PORT: String(port),
     JOBSCOPE_API_TOKEN: apiToken,
   };
-  // Celery beside BullMQ when Debian's python3-celery is there: a worker on db 1 of the same Redis, fed below.
-  const celeryProblem = env.JOBSCOPE_CELERY_BROKER_URL ? null : celeryMissing();
-  if (!celeryProblem && !env.JOBSCOPE_CELERY_BROKER_URL) {
-    env.JOBSCOPE_CELERY_BROKER_URL = `${new URL(redisUrl).origin}/1`;
-  }
   const serviceUrl = `http://${clientHost(env.HOST)}:${port}`;
   const service = run('service', 'service/src/main.ts', env);
   children.push(service);
@@ -122,22 +116,6 @@ async function main(): Promise<void> {
       say(`demo workload exited (${code})`);
     }
   });
-
-  if (celeryProblem) {
-    say(`no Celery demo: ${celeryProblem}`);
-  } else if (!process.env.JOBSCOPE_CELERY_BROKER_URL) {
-    const worker = await CeleryWorker.start({
-      brokerUrl: env.JOBSCOPE_CELERY_BROKER_URL!,
-      hostname: 'demo@jobscope',
-      events: true,
-      onLine: (line) => process.stdout.write(`[celery] ${line}\n`),
-    }).catch((err: Error) => (say(`Celery demo worker not started: ${err.message.split('\n')[0]}`), null));
-    if (worker) {
-      children.push({ name: 'celery', process: worker.process });
-      feedCeleryDemo(serviceUrl, apiToken);
-      say(`  celery        a demo worker on ${env.JOBSCOPE_CELERY_BROKER_URL} (tasks sent through POST /api/jobs)`);
-    }
-  }
 
   say('ready:');
   say(`  jobs status   ${serviceUrl}/api/settings/jobs/status`);
@@ -160,26 +138,6 @@ async function main(): Promise<void> {
     },
     (err: unknown) => say(`grafana preview not started: ${err instanceof Error ? err.message : String(err)}`)
   );
-}
-
-/** Sends the Celery demo worker a mix of tasks every few seconds, through jobscope's own enqueue route. */
-function feedCeleryDemo(serviceUrl: string, token: string): void {
-  const tasks = [
-    { name: 'jobscope_tasks.add', data: { args: [2, 3] } },
-    { name: 'jobscope_tasks.slow', data: { args: [6] } },
-    { name: 'jobscope_tasks.fail', data: { args: ['demo failure'] } },
-    { name: 'jobscope_tasks.add', data: { args: [40, 2] }, opts: { delay: 20_000 } },
-  ];
-  let n = 0;
-  const timer = setInterval(() => {
-    const task = tasks[n++ % tasks.length];
-    fetch(`${serviceUrl}/api/jobs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ queue: 'celery', source: 'celery', ...task }),
-    }).catch(() => undefined);
-  }, 3000);
-  timer.unref();
 }
 
 /** Where a client reaches a server bound to `host`: wildcards mean loopback, IPv6 needs brackets. */
