@@ -239,7 +239,8 @@ describeCelery.each([
     const st = s!;
     await status(st); // warm: the first look starts the poller
     await sleep(500);
-    const monitor = await new IORedis(st.url).monitor();
+    const client = new IORedis(st.url);
+    const monitor = await client.monitor();
     const commands: string[] = [];
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       commands.push(`${args[0].toUpperCase()} ${args.slice(1).join(' ').slice(0, 80)}`);
@@ -251,6 +252,7 @@ describeCelery.each([
     }
     await sleep(200);
     monitor.disconnect();
+    client.disconnect();
     expect(commands.filter((c) => /^(SCAN|KEYS)\b/.test(c))).toEqual([]);
     // The only writes are inspect's transient reply binding/list (and the workers' own traffic).
     const ours = commands.filter((c) => /^(SET|DEL|SADD|SREM|LPUSH|RPUSH|HSET|ZADD|EXPIRE)\b/.test(c) && !/celery-task-meta|unacked|_kombu\.binding\.celery(\.pidbox|ev)?\b/.test(c));

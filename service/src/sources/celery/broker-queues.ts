@@ -1,6 +1,5 @@
 import type Redis from 'ioredis';
-import type { CeleryKeys } from './keys';
-import { CeleryKeys as Keys } from './keys';
+import { CeleryKeys, PRIORITY_STEPS } from './keys';
 import { parseTaskMessage, type TaskMessage } from './protocol';
 
 export interface QueueBacklog {
@@ -33,7 +32,7 @@ export async function readBacklogs(redis: Redis, keys: CeleryKeys, queues: strin
     }
   }
   const replies = (await pipeline.exec()) ?? [];
-  const steps = keys.queueLists('x').length;
+  const steps = PRIORITY_STEPS.length;
   return queues.map((queue, qi) => {
     let length = 0;
     const next: TaskMessage[] = [];
@@ -65,7 +64,7 @@ export async function readBacklogs(redis: Redis, keys: CeleryKeys, queues: strin
 /** Queue names bound to the default exchange (kombu's `_kombu.binding.<exchange>` set): one SMEMBERS. */
 export async function readBoundQueues(redis: Redis, keys: CeleryKeys): Promise<string[]> {
   const members = await redis.smembers(keys.binding());
-  return members.map((m) => Keys.queueOfBinding(m)).filter((q): q is string => q !== null);
+  return members.map((m) => CeleryKeys.queueOfBinding(m)).filter((q): q is string => q !== null);
 }
 
 /** Finds a message by task id among the last `window` of each list of a queue (a bounded read). */

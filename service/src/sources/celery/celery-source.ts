@@ -3,11 +3,11 @@ import {
   stateRank,
   type JobDetail,
   type JobRef,
-  type JobState,
   type JobSummary,
   type QueueSummary,
   type WorkerInfo,
 } from '@jobscope/contract';
+import type { CeleryConfig } from '../../config';
 import type { Logger } from '../../logger';
 import { createRedisClient } from '../../redis/connection';
 import {
@@ -29,23 +29,14 @@ import { findQueuedMessage, readBacklogs, readBoundQueues, type QueueBacklog } f
 import { CELERY_NATIVE_STATES, CELERY_READY_STATES, STATE_OF_CELERY, emptyNativeCounts, stateCountsOf, type CeleryNativeState } from './native-states';
 import { ResultIndex, type IndexedResult } from './result-index';
 import { ResultFeed, parseMeta, type CeleryMeta } from './result-feed';
-import { LiveView, type LiveTask } from './live-view';
+import { LiveView, type CeleryWorker, type LiveTask } from './live-view';
 import { RemoteControl } from './remote-control';
+import type { TaskMessage } from './protocol';
 import { toCeleryDetail, toCelerySummary, type CeleryTaskView } from './celery-summary';
 import { CeleryActions, CeleryEnqueue } from './celery-actions';
 
-export interface CelerySourceOptions {
-  brokerUrl: string;
-  /** Result backend; the broker's Redis when null. */
-  resultUrl: string | null;
-  /** Queue names; null: from kombu's bindings (plus `celery`). */
-  queues: string[] | null;
-  keyPrefix: string;
-  mailbox: string;
-  /** Background remote-control inspect (writes transient reply keys); false: events only. */
-  inspect: boolean;
-  inspectIntervalMs: number;
-  indexMax: number;
+/** The Celery settings (JOBSCOPE_CELERY_*) plus what the service wires in. */
+export interface CelerySourceOptions extends CeleryConfig {
   discoveryIntervalMs: number;
   tlsCa?: string | null;
   logger: Logger;
@@ -53,6 +44,8 @@ export interface CelerySourceOptions {
   id?: string;
 }
 
+/** Celery's default queue (`task_default_queue`): where tasks go whose queue nothing names. */
+const DEFAULT_QUEUE = 'celery';
 /** Tasks a read looks at beyond `limit`, and the window a job lookup reads in the broker lists. */
 const QUEUED_LOOKUP_WINDOW = 1000;
 const INSPECT_TIMEOUT_MS = 1000;
@@ -81,6 +74,12 @@ function compareJobs(a: JobSummary, b: JobSummary): number {
 
 function positionOf(j: JobSummary): JobPosition {
   return { group: stateRank(j.state), sortKey: `${String(sortTime(j) + 9e15).padStart(17, '0')}:${j.id}`.slice(0, 64) };
+}
+
+/** A message in the broker list waits to run, or for its ETA. */
+function nativeOfMessage(m: TaskMessage, now: number): CeleryNativeState {
+  const due = m.eta ? Date.parse(m.eta) : null;
+  return due !== null && due > now ? 'SCHEDULED' : 'PENDING';
 }
 
 /** The finish time and id a finished task's position names (see positionOf). */
@@ -137,11 +136,10 @@ export class CelerySource implements JobSource {
     this.broker = client(opts.brokerUrl);
     this.results = opts.resultUrl && opts.resultUrl !== opts.brokerUrl ? client(opts.resultUrl) : this.broker;
     const blocking = client(opts.brokerUrl);
-    const control = opts.inspect ? new RemoteControl(this.broker, blocking, this.keys) : null;
-    const controlForActions = control ?? new RemoteControl(this.broker, blocking, this.keys);
+    const control = new RemoteControl(this.broker, blocking, this.keys);
     this.index = new ResultIndex(opts.indexMax);
     const brokerSub = subscriber(opts.brokerUrl);
-    this.live = new LiveView(this.broker, brokerSub, this.keys, control, {
+    this.live = new LiveView(this.broker, brokerSub, this.keys, opts.inspect ? control : null, {
       inspect: opts.inspect,
       intervalMs: opts.inspectIntervalMs,
       watchMs: WATCH_MS,
@@ -149,14 +147,14 @@ export class CelerySource implements JobSource {
       logger: opts.logger,
     });
     this.feed = new ResultFeed(this.results, opts.resultUrl && opts.resultUrl !== opts.brokerUrl ? subscriber(opts.resultUrl) : brokerSub, this.index, {
-      defaultQueue: 'celery',
+      defaultQueue: DEFAULT_QUEUE,
       batch: 1000,
       pauseMs: 2,
       logger: opts.logger,
       onFinished: (id) => this.live.markFinished(id),
     });
     this.enqueue = new CeleryEnqueue(this);
-    this.actions = new CeleryActions(this, controlForActions);
+    this.actions = new CeleryActions(this, control);
     this.reads = {
       ready: () => this.firstDiscovery ?? Promise.resolve(),
       listQueues: () => this.queueNames().map((name) => this.queueRef(name)),
@@ -197,7 +195,7 @@ export class CelerySource implements JobSource {
 
   /** Configured queues, else those bound in kombu, plus any queue a stored result names. */
   queueNames(): string[] {
-    const names = new Set(this.opts.queues ?? ['celery', ...this.boundQueues]);
+    const names = new Set(this.opts.queues ?? [DEFAULT_QUEUE, ...this.boundQueues]);
     if (!this.opts.queues) {
       for (const q of this.index.queues()) {
         names.add(q);
@@ -230,7 +228,7 @@ export class CelerySource implements JobSource {
     }
   }
 
-  private workersReport(queues: string[]): WorkersReport {
+  private workersReport(queues: string[], workers: CeleryWorker[]): WorkersReport {
     if (!this.live.knowsWorkers()) {
       return {
         status: 'unknown',
@@ -239,7 +237,7 @@ export class CelerySource implements JobSource {
       };
     }
     const items: WorkerInfo[] = [];
-    for (const w of this.live.liveWorkers()) {
+    for (const w of workers) {
       for (const queue of queues) {
         items.push({ queue, prefix: this.prefix, name: w.hostname, addr: null, ageSeconds: null, idleSeconds: Math.round((Date.now() - w.lastSeenMs) / 1000) });
       }
@@ -252,25 +250,24 @@ export class CelerySource implements JobSource {
     request: Pick<SnapshotRequest, 'limit' | 'queues' | 'state' | 'name' | 'fromMs' | 'toMs' | 'window' | 'after'>,
     queues: string[],
     backlogs: QueueBacklog[],
-    now: number
+    liveTasks: ReadonlyMap<string, LiveTask>
   ): Promise<{ views: CeleryTaskView[]; complete: boolean }> {
+    const now = Date.now();
     const wanted = new Set(queues);
     const byId = new Map<string, CeleryTaskView>();
-    const liveTasks = this.live.tasks(now);
     const stateOk = (native: CeleryNativeState) => !request.state || STATE_OF_CELERY[native] === request.state;
     const nameOk = (name: string | null) => request.name === undefined || name === request.name;
     const inRange = (ms: number | null) =>
       (request.fromMs === undefined || (ms !== null && ms >= request.fromMs)) && (request.toMs === undefined || (ms !== null && ms <= request.toMs));
     for (const t of liveTasks.values()) {
-      const queue = t.queue ?? this.index.get(t.id)?.queue ?? 'celery';
+      const queue = this.queueOfLive(t);
       if (wanted.has(queue) && stateOk(t.native) && nameOk(t.name) && inRange(t.startedMs ?? t.seenMs)) {
         byId.set(t.id, { id: t.id, queue, native: t.native, live: t });
       }
     }
     for (const b of backlogs) {
       for (const m of b.next) {
-        const due = m.eta ? Date.parse(m.eta) : null;
-        const native: CeleryNativeState = due !== null && due > now ? 'SCHEDULED' : 'PENDING';
+        const native = nativeOfMessage(m, now);
         if (!byId.has(m.id) && !liveTasks.has(m.id) && stateOk(native) && nameOk(m.task) && request.fromMs === undefined && request.toMs === undefined) {
           byId.set(m.id, { id: m.id, queue: b.queue, native, message: m });
         }
@@ -337,7 +334,9 @@ export class CelerySource implements JobSource {
     const needQueued = !request.state || request.state === 'PENDING' || request.state === 'DELAYED';
     const backlogs = await readBacklogs(this.broker, this.keys, all, needQueued ? request.limit : 0);
     this.noteHeads(backlogs, now);
-    const { views, complete } = await this.collect(request, listed, backlogs.filter((b) => listed.includes(b.queue)), now);
+    const liveTasks = this.live.tasks(now);
+    const workers = this.live.liveWorkers(now);
+    const { views, complete } = await this.collect(request, listed, backlogs.filter((b) => listed.includes(b.queue)), liveTasks);
     let ordered = this.ordered(views, now);
     if (request.after && request.after.source === this.id) {
       const anchor = request.after.position;
@@ -350,19 +349,24 @@ export class CelerySource implements JobSource {
       jobs,
       positions: jobs.map(positionOf),
       complete,
-      queues: all.map((name) => this.queueSummary(name, backlogs.find((b) => b.queue === name)!, now)),
-      workers: this.workersReport(all),
+      queues: all.map((name, i) => this.queueSummary(name, backlogs[i], liveTasks, workers)),
+      workers: this.workersReport(all, workers),
     };
   }
 
-  private nativeCounts(queue: string, backlog: QueueBacklog, now: number): Record<CeleryNativeState, number> {
+  /** The queue of a task a worker holds: inspect says, events do not (the stored result may). */
+  private queueOfLive(t: LiveTask): string {
+    return t.queue ?? this.index.get(t.id)?.queue ?? DEFAULT_QUEUE;
+  }
+
+  private nativeCounts(queue: string, backlog: QueueBacklog, liveTasks: ReadonlyMap<string, LiveTask>): Record<CeleryNativeState, number> {
     const counts = emptyNativeCounts();
     for (const [native, n] of this.index.countsOf(queue)) {
       counts[native] += n;
     }
     counts.PENDING += backlog.length;
-    for (const t of this.live.tasks(now).values()) {
-      if ((t.queue ?? this.index.get(t.id)?.queue ?? 'celery') !== queue) {
+    for (const t of liveTasks.values()) {
+      if (this.queueOfLive(t) !== queue) {
         continue;
       }
       counts[t.native] += 1;
@@ -375,8 +379,8 @@ export class CelerySource implements JobSource {
     return counts;
   }
 
-  private queueSummary(name: string, backlog: QueueBacklog, now: number): QueueSummary {
-    const nativeCounts = this.nativeCounts(name, backlog, now);
+  private queueSummary(name: string, backlog: QueueBacklog, liveTasks: ReadonlyMap<string, LiveTask>, workers: CeleryWorker[]): QueueSummary {
+    const nativeCounts = this.nativeCounts(name, backlog, liveTasks);
     return {
       name,
       prefix: this.prefix,
@@ -384,34 +388,43 @@ export class CelerySource implements JobSource {
       counts: stateCountsOf(nativeCounts),
       nativeCounts,
       paused: false,
-      workers: this.live.knowsWorkers() ? this.live.liveWorkers().length : 'unknown',
-      version: this.live.liveWorkers()[0]?.swVersion ?? null,
+      workers: this.live.knowsWorkers() ? workers.length : 'unknown',
+      version: workers[0]?.swVersion ?? null,
     };
   }
 
-  /** One task by id: a worker's view, the broker list, the stored result. */
+  /**
+   * One task by id, read once: a worker's view, else the stored result, else the broker lists of `brokerQueues`
+   * (a bounded window each). A task a worker holds without a known queue is taken to be in `fallbackQueue`.
+   */
+  private async locate(id: string, brokerQueues: string[], fallbackQueue: string): Promise<CeleryTaskView | null> {
+    const now = Date.now();
+    const live = this.live.tasks(now).get(id);
+    const meta = parseMeta(await this.results.get(CeleryKeys.meta(id)));
+    const indexed = this.index.get(id);
+    if (live && (!meta || !CELERY_READY_STATES.has(meta.status))) {
+      const queue = live.queue ?? meta?.queue ?? indexed?.queue ?? fallbackQueue;
+      return { id, queue, native: live.native, live, meta: meta ?? undefined };
+    }
+    if (meta) {
+      const entry = this.feed.toEntry(id, meta, indexed?.ms ?? now);
+      return { id, queue: entry.queue, native: entry.native, meta, indexMs: indexed?.ms ?? entry.ms };
+    }
+    for (const queue of brokerQueues) {
+      const message = await findQueuedMessage(this.broker, this.keys, queue, id, QUEUED_LOOKUP_WINDOW);
+      if (message) {
+        return { id, queue, native: nativeOfMessage(message, now), message };
+      }
+    }
+    return null;
+  }
+
+  /** One task by its address; null when it is not there (or lives in another queue). */
   async view(ref: JobRef): Promise<CeleryTaskView | null> {
     if (ref.source !== this.id || ref.prefix !== this.prefix) {
       return null;
     }
-    const now = Date.now();
-    const live = this.live.tasks(now).get(ref.id);
-    const meta = parseMeta(await this.results.get(CeleryKeys.meta(ref.id)));
-    const indexed = this.index.get(ref.id);
-    const queue = live?.queue ?? meta?.queue ?? indexed?.queue ?? null;
-    let view: CeleryTaskView | null = null;
-    if (live && (!meta || meta.status === 'STARTED' || meta.status === 'RETRY' || !['SUCCESS', 'FAILURE', 'REVOKED'].includes(meta.status))) {
-      view = { id: ref.id, queue: queue ?? ref.queue, native: live.native, live, meta: meta ?? undefined };
-    } else if (meta) {
-      const entry = this.feed.toEntry(ref.id, meta, indexed?.ms ?? now);
-      view = { id: ref.id, queue: entry.queue, native: entry.native, meta, indexMs: indexed?.ms ?? entry.ms };
-    } else {
-      const message = await findQueuedMessage(this.broker, this.keys, ref.queue, ref.id, QUEUED_LOOKUP_WINDOW);
-      if (message) {
-        const due = message.eta ? Date.parse(message.eta) : null;
-        view = { id: ref.id, queue: ref.queue, native: due !== null && due > now ? 'SCHEDULED' : 'PENDING', message };
-      }
-    }
+    const view = await this.locate(ref.id, [ref.queue], ref.queue);
     return view && view.queue === ref.queue ? view : null;
   }
 
@@ -427,8 +440,9 @@ export class CelerySource implements JobSource {
     this.noteHeads(backlogs, request.now);
     const knowsWorkers = this.live.knowsWorkers();
     const liveTasks = this.live.tasks(request.now);
+    const workers = this.live.liveWorkers(request.now);
     const queues = all.map((name, i) => {
-      const nativeCounts = this.nativeCounts(name, backlogs[i], request.now);
+      const nativeCounts = this.nativeCounts(name, backlogs[i], liveTasks);
       const started = this.index.newest('STARTED', request.maxLockChecks, request.maxLockChecks, (e) => e.queue === name).items;
       const head = this.heads.get(name);
       return {
@@ -438,7 +452,7 @@ export class CelerySource implements JobSource {
         paused: false,
         waiting: nativeCounts.PENDING + nativeCounts.RESERVED,
         running: nativeCounts.ACTIVE + nativeCounts.STARTED,
-        workers: knowsWorkers ? this.live.liveWorkers(request.now).length : ('unknown' as const),
+        workers: knowsWorkers ? workers.length : ('unknown' as const),
         oldestWaitingAgeMs: head ? request.now - head.sinceMs : 0,
         recentFailures: this.index.countSince('FAILURE', name, request.now - request.windowMs),
         recentCompletions: this.index.countSince('SUCCESS', name, request.now - request.windowMs),
@@ -447,16 +461,16 @@ export class CelerySource implements JobSource {
         stalledChecked: started.length,
       };
     });
-    const { items: _items, ...workers } = this.workersReport(all);
-    return { queues, workers };
+    const { items: _items, ...report } = this.workersReport(all, workers);
+    return { queues, workers: report };
   }
 
   private async search(request: SearchRequest): Promise<SearchResult> {
     const now = Date.now();
     const queues = request.queues.length > 0 ? request.queues : this.queueNames();
     const q = request.q.trim();
-    const exact = await Promise.all(queues.map((queue) => this.view({ source: this.id, prefix: this.prefix, queue, id: q })));
-    const found: CeleryTaskView[] = exact.filter((v): v is CeleryTaskView => v !== null);
+    const exact = await this.locate(q, queues, queues[0] ?? DEFAULT_QUEUE);
+    const found: CeleryTaskView[] = exact && queues.includes(exact.queue) ? [exact] : [];
     let read = 0;
     let complete = true;
     if (found.length === 0) {
@@ -464,21 +478,25 @@ export class CelerySource implements JobSource {
       const wanted = new Set(queues);
       const stateOk = (native: CeleryNativeState) => !request.state || STATE_OF_CELERY[native] === request.state;
       for (const t of this.live.tasks(now).values()) {
-        const queue = t.queue ?? 'celery';
+        const queue = this.queueOfLive(t);
         if (wanted.has(queue) && stateOk(t.native) && `${t.name ?? ''} ${t.args ?? ''} ${t.kwargs ?? ''}`.toLowerCase().includes(needle)) {
           found.push({ id: t.id, queue, native: t.native, live: t });
         }
       }
+      const seen = new Set(found.map((f) => f.id));
       for (const native of CELERY_NATIVE_STATES) {
         if (!stateOk(native) || found.length >= request.limit) {
           continue;
         }
         const r = this.index.newest(native, request.limit - found.length, request.window, (e) => {
           read += 1;
-          return wanted.has(e.queue) && (e.name ?? '').toLowerCase().includes(needle) && !found.some((f) => f.id === e.id);
+          return wanted.has(e.queue) && (e.name ?? '').toLowerCase().includes(needle) && !seen.has(e.id);
         });
         complete &&= r.complete;
-        found.push(...r.items.map((e) => ({ id: e.id, queue: e.queue, native: e.native, indexMs: e.ms })));
+        for (const e of r.items) {
+          seen.add(e.id);
+          found.push({ id: e.id, queue: e.queue, native: e.native, indexMs: e.ms });
+        }
       }
     }
     const withMeta = await this.attachMeta(found.slice(0, request.limit));
@@ -493,13 +511,5 @@ export class CelerySource implements JobSource {
     const raw = await this.results.get(CeleryKeys.meta(id));
     const meta = parseMeta(raw);
     return raw !== null && meta ? { raw, meta } : null;
-  }
-
-  liveTask(id: string): LiveTask | undefined {
-    return this.live.tasks().get(id);
-  }
-
-  stateOf(view: CeleryTaskView): JobState {
-    return STATE_OF_CELERY[view.native];
   }
 }

@@ -56,7 +56,7 @@ const pyRepr = (v: unknown): string | null => (v === undefined || v === null ? n
 export class LiveView {
   private fromEvents = new Map<string, LiveTask>();
   private finished = new Map<string, number>();
-  private polled: { atMs: number; tasks: Map<string, LiveTask>; workers: Set<string> } | null = null;
+  private polled: { atMs: number; tasks: Map<string, LiveTask> } | null = null;
   private readonly workers = new Map<string, CeleryWorker>();
   private lastWatchMs = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -209,7 +209,7 @@ export class LiveView {
         const known = this.workers.get(w);
         this.workers.set(w, { hostname: w, freq: null, active: null, processed: null, swVersion: null, ...known, lastSeenMs: Date.now() });
       }
-      this.polled = { atMs, tasks, workers };
+      this.polled = { atMs, tasks };
       this.pruneFinished(atMs);
     } catch (err) {
       this.opts.logger.debug({ err: (err as Error).message }, 'celery: inspect failed');

@@ -31,10 +31,12 @@ export class RemoteControl {
     calls: Array<{ method: string; args?: Record<string, unknown> }>,
     opts: BroadcastOptions
   ): Promise<ControlReplies[]> {
-    const pending = calls.map((c) => ({ ...c, oid: randomUUID(), ticket: randomUUID(), replies: {} as ControlReplies, count: 0 }));
+    const pending = calls.map((c) => {
+      const oid = randomUUID();
+      return { ...c, oid, replyList: this.keys.replyLists(oid)[0], ticket: randomUUID(), replies: {} as ControlReplies, count: 0 };
+    });
     const bindingKey = this.keys.binding(this.keys.replyExchange());
     const members = pending.map((p) => this.keys.replyBindingMember(p.oid));
-    const replyLists = pending.map((p) => this.keys.replyLists(p.oid)[0]);
     // Without the binding the worker's direct-exchange lookup finds no queue and drops the reply silently.
     await this.redis.sadd(bindingKey, ...members);
     try {
@@ -63,12 +65,12 @@ export class RemoteControl {
         if (left <= 0) {
           break;
         }
-        const open = pending.filter((p) => limit === null || p.count < limit).map((p) => replyLists[pending.indexOf(p)]);
+        const open = pending.filter((p) => limit === null || p.count < limit).map((p) => p.replyList);
         const popped = await this.blocking.brpop(...open, Math.max(0.01, left / 1000));
         if (!popped) {
           break;
         }
-        const call = pending[replyLists.indexOf(popped[0])];
+        const call = pending.find((p) => p.replyList === popped[0]);
         const env = parseEnvelope(popped[1]);
         if (!call || !env || env.headers?.ticket !== call.ticket) {
           continue; // a late reply to an earlier call
