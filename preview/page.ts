@@ -3,9 +3,6 @@
 import type { OrgRole } from './route-match';
 import type { PreviewUser } from './user';
 
-/** The Grafana version the host stands for: the one of the shared @grafana/runtime it bundles. */
-const GRAFANA_VERSION = (require('@grafana/runtime/package.json') as { version: string }).version;
-
 export type Theme = 'dark' | 'light';
 
 export interface PageOptions {
@@ -15,6 +12,8 @@ export interface PageOptions {
   permissions: Record<string, boolean>;
   theme: Theme;
   origin: string;
+  /** The Grafana version the host stands for (config.buildInfo.version): the one of the @grafana/runtime it bundles. */
+  grafanaVersion: string;
 }
 
 function bootData(o: PageOptions): unknown {
@@ -23,7 +22,7 @@ function bootData(o: PageOptions): unknown {
     settings: {
       appUrl: `${o.origin}/`,
       appSubUrl: '',
-      buildInfo: { version: GRAFANA_VERSION, commit: 'jobscope-preview', env: 'production', edition: 'Open Source' },
+      buildInfo: { version: o.grafanaVersion, commit: 'jobscope-preview', env: 'production', edition: 'Open Source' },
       featureToggles: {},
       defaultDatasource: '',
       datasources: {},

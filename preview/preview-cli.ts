@@ -2,7 +2,9 @@
 // Env: JOBSCOPE_SERVICE_URL (default http://127.0.0.1:8787), JOBSCOPE_API_TOKEN, PREVIEW_PORT (default 3000),
 // PREVIEW_HOST (default 127.0.0.1), PREVIEW_ROLE (Viewer|Editor|Admin, default Admin), PREVIEW_LOGIN (default the role in
 // lower case), PREVIEW_THEME (dark|light), PREVIEW_PROXY_BUFFER=1 (the plugin proxy holds each upstream body until it
-// ends, like a buffering proxy: the live stream never arrives and the Jobs tab falls back to polling).
+// ends, like a buffering proxy: the live stream never arrives and the Jobs tab falls back to polling), PREVIEW_GRAFANA
+// (13.2 | 12.4, default 13.2: the Grafana version whose shared modules the host page carries; 12.4 needs
+// `npm ci --prefix preview/host-12`).
 import { startPreviewServer, type OrgRole, type Theme } from './preview-server';
 
 async function main(): Promise<void> {
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
     theme: (process.env.PREVIEW_THEME as Theme | undefined) ?? 'dark',
   });
   console.log(
-    `jobscope preview (Grafana host for ${server.pluginId}, role ${role}, login ${server.user.login}${server.proxyBuffer ? ', proxy buffering' : ''}): ${server.url}/a/${server.pluginId}/settings`
+    `jobscope preview (Grafana ${server.grafanaVersion} host for ${server.pluginId}, role ${role}, login ${server.user.login}${server.proxyBuffer ? ', proxy buffering' : ''}): ${server.url}/a/${server.pluginId}/settings`
   );
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

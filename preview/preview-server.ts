@@ -3,9 +3,10 @@
 // proxy driven by dist/plugin.json's routes. See tests/e2e/README.md for what is and is not reproduced.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ensureHostBundle } from './build-host';
+import { ensureHostBundle, hostBundleDir } from './build-host';
+import { type HostId, grafanaUiImg, grafanaVersion, hostSpec } from './hosts';
 import { renderPage, type Theme } from './page';
-import { GRAFANA_UI_IMG, HOST_OUT, PLUGIN_DIST, SYSTEMJS_DIST } from './paths';
+import { PLUGIN_DIST, SYSTEMJS_DIST } from './paths';
 import { ensurePluginDist, readPluginJson } from './plugin-dist';
 import { type OpenExchange, type ProxyRecord, handlePluginProxy } from './plugin-proxy';
 import { PluginSettingsStore } from './plugin-settings';
@@ -14,7 +15,7 @@ import { type OrgRole, hasRole } from './route-match';
 import { serveFile } from './static-files';
 import { type PreviewUser, previewUser } from './user';
 
-export type { OrgRole, PreviewUser, ProxyRecord, Theme };
+export type { HostId, OrgRole, PreviewUser, ProxyRecord, Theme };
 
 export interface PreviewServerOptions {
   /** 0 (default) picks a free port. */
@@ -41,11 +42,21 @@ export interface PreviewServerOptions {
    * Grafana). Settable later through `proxyBuffer`.
    */
   proxyBuffer?: boolean;
+  /**
+   * The Grafana version the host page stands for (its shared modules: preview/hosts.ts). Default: PREVIEW_GRAFANA in
+   * the environment, else 13.2.
+   */
+  grafana?: HostId;
+  /** Serve the host with React's development build, which prints React's warnings to the console. Default false. */
+  reactDev?: boolean;
 }
 
 export interface PreviewServer {
   url: string;
   pluginId: string;
+  /** The Grafana version the host page stands for, e.g. `12.4` (`grafanaVersion`: the exact @grafana/runtime version). */
+  grafana: HostId;
+  grafanaVersion: string;
   /** Every request that reached /api/plugin-proxy/<id>/, in order. */
   proxyLog: ProxyRecord[];
   /** Requests under /api/ the preview does not serve (a plugin relying on more of Grafana shows up here). */
@@ -87,7 +98,12 @@ async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const dist = options.pluginDist ?? PLUGIN_DIST;
   ensurePluginDist(dist, options.buildPlugin ?? true);
-  await ensureHostBundle();
+  const host = hostSpec(options.grafana);
+  const reactDev = options.reactDev ?? false;
+  await ensureHostBundle(host, reactDev);
+  const hostOut = hostBundleDir(host, reactDev);
+  const hostVersion = grafanaVersion(host);
+  const uiImg = grafanaUiImg(host);
   const pluginJson = readPluginJson(dist);
   const id = pluginJson.id;
   const state: { role: OrgRole; login: string | undefined } = { role: options.role ?? 'Admin', login: options.login };
@@ -164,7 +180,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       const rel = p.slice('/public/jobscope-host/'.length);
       const served = rel === 'system.min.js' || rel === 'amd.min.js'
         ? serveFile(res, SYSTEMJS_DIST, rel === 'amd.min.js' ? 'extras/amd.min.js' : rel)
-        : serveFile(res, HOST_OUT, rel);
+        : serveFile(res, hostOut, rel);
       if (!served) {
         res.writeHead(404);
         res.end();
@@ -172,7 +188,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       return;
     }
     if (p.startsWith('/public/build/img/')) {
-      if (!serveFile(res, GRAFANA_UI_IMG, p.slice('/public/build/img/'.length))) {
+      if (!serveFile(res, uiImg, p.slice('/public/build/img/'.length))) {
         res.writeHead(404);
         res.end();
       }
@@ -191,7 +207,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const themeParam = url.searchParams.get('theme');
     const theme: Theme = themeParam === 'light' || themeParam === 'dark' ? themeParam : defaultTheme;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(renderPage({ pluginId: id, user: currentUser(), permissions: permissionsOf(), theme, origin }));
+    res.end(renderPage({ pluginId: id, user: currentUser(), permissions: permissionsOf(), theme, origin, grafanaVersion: hostVersion }));
   };
 
   const server = http.createServer((req, res) => {
@@ -213,6 +229,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   return {
     url: origin,
     pluginId: id,
+    grafana: host.id,
+    grafanaVersion: hostVersion,
     proxyLog,
     unservedApi,
     settings,

@@ -1,6 +1,7 @@
 import { PluginExtensionPoints, type PluginExtensionPanelContext } from '@grafana/data';
 import { plugin } from './module';
 import pluginJson from './plugin.json';
+import { ADDED_LINKS } from './extensions/addedLinks';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -26,8 +27,9 @@ function panelContext(overrides: Partial<PluginExtensionPanelContext> = {}): Plu
 }
 
 const link = () => {
-  expect(plugin.addedLinkConfigs).toHaveLength(1);
-  return plugin.addedLinkConfigs[0];
+  const panelLinks = plugin.addedLinkConfigs.filter((l) => [l.targets].flat().includes(PluginExtensionPoints.DashboardPanelMenu));
+  expect(panelLinks).toHaveLength(1);
+  return panelLinks[0];
 };
 const configure = (ctx: PluginExtensionPanelContext) =>
   (link().configure as (c: PluginExtensionPanelContext) => { path?: string } | undefined)(ctx);
@@ -37,10 +39,12 @@ describe('panel-menu link', () => {
     mockVariables = [];
   });
 
-  it('matches plugin.json extensions.addedLinks (title, description, targets)', () => {
-    expect(pluginJson.extensions.addedLinks).toEqual([
-      { title: link().title, description: link().description, targets: link().targets },
-    ]);
+  it('matches its plugin.json extensions.addedLinks entry (title, description, targets)', () => {
+    expect(pluginJson.extensions.addedLinks).toContainEqual({
+      title: link().title,
+      description: link().description,
+      targets: link().targets,
+    });
     expect(link().targets).toEqual([PluginExtensionPoints.DashboardPanelMenu]);
     expect(PluginExtensionPoints.DashboardPanelMenu).toBe('grafana/dashboard/panel/menu');
     expect(link().title.length).toBeGreaterThanOrEqual(10);
@@ -91,5 +95,35 @@ describe('panel-menu link', () => {
     });
     expect(configure(scoped('   '))).toEqual({});
     expect(configure(scoped('bad\u0007name'))).toEqual({});
+  });
+});
+
+describe('added links', () => {
+  const declared = pluginJson.extensions.addedLinks;
+  const added = plugin.addedLinkConfigs.map((l) => ({ title: l.title, description: l.description, targets: [l.targets].flat() }));
+
+  it('every addLink call is declared in plugin.json extensions.addedLinks, and every declaration is added (same order)', () => {
+    // Grafana ignores an added link that plugin.json does not declare with the same title and target.
+    expect(added).toEqual(declared);
+    expect(ADDED_LINKS).toHaveLength(declared.length);
+  });
+
+  it('adds the panel menu, alert instance and command palette links', () => {
+    expect(declared.map((d) => [d.targets, d.title])).toEqual([
+      [['grafana/dashboard/panel/menu'], 'Show jobs in jobscope'],
+      [['grafana/alerting/instance/action'], 'Show failed jobs in jobscope'],
+      [['grafana/commandpalette/action'], 'Jobscope: failed jobs'],
+      [['grafana/commandpalette/action'], 'Jobscope: running jobs'],
+    ]);
+    expect(PluginExtensionPoints.AlertInstanceAction).toBe('grafana/alerting/instance/action');
+    expect(PluginExtensionPoints.CommandPalette).toBe('grafana/commandpalette/action');
+  });
+
+  it('titles are unique per extension point and long enough for the plugin.json schema', () => {
+    const keys = declared.flatMap((d) => d.targets.map((t) => `${t} ${d.title}`));
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const d of declared) {
+      expect(d.title.length).toBeGreaterThanOrEqual(10);
+    }
   });
 });

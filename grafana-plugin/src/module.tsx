@@ -2,10 +2,10 @@ import React, { Suspense, lazy } from 'react';
 import { AppPlugin, type AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppConfigProps } from './components/AppConfig/AppConfig';
-import { panelMenuLinkConfig } from './extensions/panelMenuLink';
+import { linksForHost } from './extensions/addedLinks';
 import type { JobscopeSettings } from './types';
 
-// Pages load lazily so module.js stays small (Grafana loads it to register the panel-menu link).
+// Pages load lazily so module.js stays small (Grafana loads it to register the extension links).
 const LazyApp = lazy(() => import('./components/App/App'));
 const LazyAppConfig = lazy(() => import('./components/AppConfig/AppConfig'));
 
@@ -21,12 +21,14 @@ const AppConfig = (props: AppConfigProps) => (
   </Suspense>
 );
 
-export const plugin = new AppPlugin<JobscopeSettings>()
-  .setRootPage(App)
-  .addConfigPage({
-    title: 'Configuration',
-    icon: 'cog',
-    body: AppConfig,
-    id: 'configuration',
-  })
-  .addLink(panelMenuLinkConfig);
+export const plugin = new AppPlugin<JobscopeSettings>().setRootPage(App).addConfigPage({
+  title: 'Configuration',
+  icon: 'cog',
+  body: AppConfig,
+  id: 'configuration',
+});
+
+// Panel menu, alert instance and command palette links, each only where this Grafana has its extension point.
+for (const link of linksForHost()) {
+  plugin.addLink(link);
+}

@@ -49,9 +49,9 @@ describe('plugin.json', () => {
     expect(validate(broken)).toBe(false);
   });
 
-  it('uses the contract plugin id and requires Grafana 13.2', () => {
+  it('uses the contract plugin id and requires Grafana 12.4 (the floor the browser tests prove)', () => {
     expect(pluginJson.id).toBe(PLUGIN_ID);
-    expect(pluginJson.dependencies.grafanaDependency).toBe('>=13.2.0');
+    expect(pluginJson.dependencies.grafanaDependency).toBe('>=12.4.0');
   });
 
   it('has the Settings page as default nav and the config page', () => {

@@ -6,10 +6,11 @@
 import type { AppPlugin } from '@grafana/data';
 import { config, locationService, setBackendSrv, setCurrentUser, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { version as reactVersion } from 'react';
 import { createRoot } from 'react-dom/client';
 import { type ErrorAlert, createBackendSrv } from './backend-srv';
 import { fetchPluginMeta, readBoot } from './boot';
-import { PANEL_MENU_EXTENSION_POINT, openLink, resolveAddedLinks } from './extensions';
+import { openLink, resolveAddedLinks } from './extensions';
 import { interceptLinkClicks } from './link-clicks';
 import { HostRoutes } from './pages';
 import { registerSharedModules, systemJS } from './shared-modules';
@@ -28,8 +29,13 @@ interface HostHandle {
   login: string;
   /** bootData.user.permissions: what `hasPermission()` of @grafana/runtime answers from. */
   permissions: Record<string, boolean>;
-  panelMenuLinks(context: object): Array<{ title: string; path: string }>;
-  openPanelMenuLink(context: object, index?: number): string;
+  /** The versions this host stands for: config.buildInfo.version and the shared React's version. */
+  grafanaVersion: string;
+  reactVersion: string;
+  /** The plugin's links for any extension point, as Grafana's extension registry resolves them for `context`. */
+  addedLinks(extensionPointId: string, context: object): Array<{ title: string; path: string }>;
+  /** Follows link #index of `addedLinks(extensionPointId, context)`; returns its path. */
+  openAddedLink(extensionPointId: string, context: object, index?: number): string;
   /** Client-side navigation, as Grafana's nav menu and links do. */
   navigate(path: string): void;
 }
@@ -43,10 +49,12 @@ const handle: HostHandle = {
   role: '',
   login: '',
   permissions: {},
-  panelMenuLinks: () => {
+  grafanaVersion: config.buildInfo.version,
+  reactVersion,
+  addedLinks: () => {
     throw new Error('plugin not loaded yet');
   },
-  openPanelMenuLink: () => {
+  openAddedLink: () => {
     throw new Error('plugin not loaded yet');
   },
   navigate: (path) => locationService.push(path),
@@ -84,11 +92,11 @@ async function main(): Promise<void> {
   plugin.init(meta);
   plugin.meta = meta;
 
-  handle.panelMenuLinks = (context) => resolveAddedLinks(plugin, meta.id, PANEL_MENU_EXTENSION_POINT, context);
-  handle.openPanelMenuLink = (context, index = 0) => {
-    const link = handle.panelMenuLinks(context)[index];
+  handle.addedLinks = (extensionPointId, context) => resolveAddedLinks(plugin, meta.id, extensionPointId, context);
+  handle.openAddedLink = (extensionPointId, context, index = 0) => {
+    const link = handle.addedLinks(extensionPointId, context)[index];
     if (!link) {
-      throw new Error(`no panel-menu link #${index} from ${meta.id}`);
+      throw new Error(`no ${extensionPointId} link #${index} from ${meta.id}`);
     }
     openLink(link);
     return link.path;

@@ -4,7 +4,8 @@ import {
   type PluginExtensionPanelContext,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-import { isQueueName, jobsTabUrl } from '@jobscope/contract';
+import { jobsTabUrl } from '@jobscope/contract';
+import { usableQueue as usable } from './queueName';
 
 export const PANEL_MENU_LINK = {
   title: 'Show jobs in jobscope',
@@ -14,16 +15,6 @@ export const PANEL_MENU_LINK = {
 } as const;
 
 const QUEUE_MATCHER = /\bqueue\s*=\s*"([^"]+)"/g;
-
-/**
- * A usable queue name: a valid name by the contract's one rule (`isQueueName`: not blank, no control characters; a
- * source's own stricter rules stay in the source), not an unresolved `$variable` and not a multi-value `a,b`.
- */
-function usable(value: unknown): value is string {
-  return (
-    isQueueName(value) && !value.includes('$') && !value.includes(',')
-  );
-}
 
 function single(values: Iterable<string>): string | undefined {
   const distinct = new Set(values);

@@ -1,10 +1,12 @@
 // Scenario 7: the plugin's panel-menu link (addLink, target grafana/dashboard/panel/menu) is configured with a sample
 // panel context in the page, the way Grafana's extension registry calls it, and its path opens the Jobs tab.
 import type { Page } from 'playwright-core';
-import { type PageGlobals, jobsContent, openHost, selectedTab, settingsPath } from '../support/jobs-page';
+import { addedLinks, jobsContent, openAddedLink, openHost, selectedTab, settingsPath } from '../support/jobs-page';
 import { type Stack, startStack } from '../support/stack';
 
 jest.setTimeout(90_000);
+
+const PANEL_MENU = 'grafana/dashboard/panel/menu';
 
 let stack: Stack;
 let page: Page & { errors: string[] };
@@ -36,14 +38,14 @@ test('the panel-menu link opens the Jobs tab filtered by the panel queue', async
   await openHost(page, stack.preview, settingsPath(stack.preview.pluginId, '?tab=general'));
   await selectedTab(page, 'General');
 
-  const links = await page.evaluate((ctx) => (globalThis as unknown as PageGlobals).__jobscopeHost!.panelMenuLinks(ctx), panelContext('e2e-link'));
+  const links = await addedLinks(page, PANEL_MENU, panelContext('e2e-link'));
   expect(links).toHaveLength(1);
   const url = new URL(links[0].path, stack.preview.url);
   expect(url.pathname).toBe(`/a/${stack.preview.pluginId}/settings`);
   expect(url.searchParams.get('tab')).toBe('jobs');
   expect(url.searchParams.get('queue')).toBe('e2e-link');
 
-  await page.evaluate((ctx) => (globalThis as unknown as PageGlobals).__jobscopeHost!.openPanelMenuLink(ctx), panelContext('e2e-link'));
+  await openAddedLink(page, PANEL_MENU, panelContext('e2e-link'));
   await page.waitForURL((u) => u.searchParams.get('tab') === 'jobs' && u.searchParams.get('queue') === 'e2e-link');
   await selectedTab(page, 'Jobs');
   await page.locator('[data-testid="job-row"][data-queue="e2e-link"]').first().waitFor({ timeout: 10_000 });
@@ -53,7 +55,7 @@ test('the panel-menu link opens the Jobs tab filtered by the panel queue', async
 });
 
 test('without a queue in the panel the link opens the unfiltered Jobs tab', async () => {
-  const path = await page.evaluate((ctx) => (globalThis as unknown as PageGlobals).__jobscopeHost!.openPanelMenuLink(ctx), panelContext());
+  const path = await openAddedLink(page, PANEL_MENU, panelContext());
   expect(path).toBe(`/a/${stack.preview.pluginId}/settings?tab=jobs`);
   await page.waitForURL((u) => u.searchParams.get('tab') === 'jobs' && !u.searchParams.has('queue'));
   await jobsContent(page).waitFor({ timeout: 10_000 });

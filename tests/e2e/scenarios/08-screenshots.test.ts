@@ -1,10 +1,12 @@
-// Scenario 8: screenshots of the Jobs tab in the dark and light themes and of the Run job modal, saved to
-// tests/e2e/artifacts/. UPDATE_DOCS_SCREENSHOT=1 also refreshes the committed docs/jobs-tab.png.
+// Scenario 8: screenshots of the Jobs tab in the dark and light themes and of the Run job modal on this run's Grafana
+// host, saved to tests/e2e/artifacts/. UPDATE_DOCS_SCREENSHOT=1 also refreshes the committed
+// docs/jobs-tab-grafana-<version>-<theme>.png (and docs/jobs-tab.png from 13.2, dark).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, REPO_ROOT } from '../support/paths';
+import { e2eHost } from '../support/host';
 import { type PageGlobals, openHost, settingsPath, sleep } from '../support/jobs-page';
 import { type Stack, startStack } from '../support/stack';
 
@@ -51,6 +53,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+const shotName = (theme: 'dark' | 'light') => `jobs-tab-grafana-${e2eHost()}-${theme}.png`;
+
 async function jobsTabShot(theme: 'dark' | 'light'): Promise<{ page: Page; background: string }> {
   const page = await stack.newPage({ viewport: { width: 1400, height: 760 } });
   await openHost(page, stack.preview, settingsPath(stack.preview.pluginId, `?tab=jobs&theme=${theme}`));
@@ -61,7 +65,7 @@ async function jobsTabShot(theme: 'dark' | 'light'): Promise<{ page: Page; backg
     return { hostTheme: g.__jobscopeHost?.theme, background: g.getComputedStyle(g.document.body).backgroundColor };
   });
   expect(hostTheme).toBe(theme);
-  await page.screenshot({ path: path.join(ARTIFACTS, `jobs-tab-${theme}.png`) });
+  await page.screenshot({ path: path.join(ARTIFACTS, shotName(theme)) });
   return { page, background };
 }
 
@@ -71,8 +75,14 @@ test('Jobs tab in dark and light themes, and the Run job modal', async () => {
   // The theme really changed what is drawn (Grafana's dark canvas vs light canvas).
   expect(dark.background).not.toBe(light.background);
   if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
-    fs.mkdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true });
-    fs.copyFileSync(path.join(ARTIFACTS, 'jobs-tab-dark.png'), path.join(REPO_ROOT, 'docs', 'jobs-tab.png'));
+    const docs = path.join(REPO_ROOT, 'docs');
+    fs.mkdirSync(docs, { recursive: true });
+    for (const theme of ['dark', 'light'] as const) {
+      fs.copyFileSync(path.join(ARTIFACTS, shotName(theme)), path.join(docs, shotName(theme)));
+    }
+    if (e2eHost() === '13.2') {
+      fs.copyFileSync(path.join(ARTIFACTS, shotName('dark')), path.join(docs, 'jobs-tab.png'));
+    }
   }
   await light.page.context().close();
 
@@ -82,8 +92,9 @@ test('Jobs tab in dark and light themes, and the Run job modal', async () => {
   await dialog.waitFor();
   await dialog.getByLabel('Job name').fill('send-welcome');
   await dialog.getByLabel('Data (JSON)').fill(JSON.stringify({ to: 'linus@example.com' }, null, 2));
-  await page.screenshot({ path: path.join(ARTIFACTS, 'run-job-modal.png') });
-  for (const f of ['jobs-tab-dark.png', 'jobs-tab-light.png', 'run-job-modal.png']) {
+  const modalShot = `run-job-modal-grafana-${e2eHost()}.png`;
+  await page.screenshot({ path: path.join(ARTIFACTS, modalShot) });
+  for (const f of [shotName('dark'), shotName('light'), modalShot]) {
     expect(fs.statSync(path.join(ARTIFACTS, f)).size).toBeGreaterThan(10_000);
   }
   expect((page as Page & { errors: string[] }).errors).toEqual([]);

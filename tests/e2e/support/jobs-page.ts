@@ -18,8 +18,10 @@ export interface PageGlobals {
     errorAlerts: Array<{ url: string; status: number; message: string }>;
     /** Every toast published through appEvents (kept after it vanishes from the page). */
     toasts: HostToast[];
-    panelMenuLinks(context: object): Array<{ title: string; path: string }>;
-    openPanelMenuLink(context: object, index?: number): string;
+    grafanaVersion: string;
+    reactVersion: string;
+    addedLinks(extensionPointId: string, context: object): Array<{ title: string; path: string }>;
+    openAddedLink(extensionPointId: string, context: object, index?: number): string;
     navigate(path: string): void;
   };
   __noReload?: boolean;
@@ -40,6 +42,19 @@ export interface HostToast {
 }
 
 export const settingsPath = (pluginId: string, query = '') => `/a/${pluginId}/settings${query}`;
+
+/** The plugin's links for an extension point, resolved by the host page as Grafana's extension registry does. */
+export function addedLinks(page: Page, extensionPointId: string, context: object): Promise<Array<{ title: string; path: string }>> {
+  return page.evaluate(([point, ctx]) => (globalThis as unknown as PageGlobals).__jobscopeHost!.addedLinks(point, ctx), [extensionPointId, context] as const);
+}
+
+/** Follows link #index of `addedLinks` (client-side, as a click in Grafana); resolves to its path. */
+export function openAddedLink(page: Page, extensionPointId: string, context: object, index = 0): Promise<string> {
+  return page.evaluate(
+    ([point, ctx, i]) => (globalThis as unknown as PageGlobals).__jobscopeHost!.openAddedLink(point, ctx, i),
+    [extensionPointId, context, index] as const
+  );
+}
 
 /** Opens a host URL and waits until the plugin is loaded (or fails with the host's error). */
 export async function openHost(page: Page, preview: PreviewServer, pathAndQuery: string): Promise<void> {

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS } from './paths';
-import { type OrgRole, type PreviewServer, type Theme, startPreviewServer } from '../../../preview/preview-server';
+import { type HostId, type OrgRole, type PreviewServer, type Theme, startPreviewServer } from '../../../preview/preview-server';
+import { e2eHost } from './host';
 import { launchChromium } from './browser';
 import { type BullmqKit, bullmqKit } from './bullmq';
 import { type PrivateRedis, startPrivateRedis } from './redis-server';
@@ -25,6 +26,10 @@ export interface StackOptions {
   proxyBuffer?: boolean;
   /** Extra service environment, e.g. JOBSCOPE_STREAM_INTERVAL_MS. */
   serviceEnv?: Record<string, string>;
+  /** The Grafana version the preview host stands for; default `e2eHost()` (JOBSCOPE_E2E_HOST, else 13.2). */
+  grafana?: HostId;
+  /** The host page with React's development build (React's warnings reach the console). */
+  reactDev?: boolean;
 }
 
 export interface Stack {
@@ -67,6 +72,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const prefix = prefixes[0];
   const apiToken = `e2e-${randomBytes(12).toString('hex')}`;
   const cleanups: Array<() => Promise<unknown>> = [];
+  const grafana = opts.grafana ?? e2eHost();
   const partial: Partial<Stack> = { prefix, prefixes, apiToken };
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -108,13 +114,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       role: opts.role ?? 'Admin',
       theme: opts.theme,
       proxyBuffer: opts.proxyBuffer ?? false,
+      grafana,
+      reactDev: opts.reactDev,
     });
     cleanups.push(() => preview.close());
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
     const contexts: BrowserContext[] = [];
     const extraPreview = async (role: OrgRole) => {
-      const p = await startPreviewServer({ serviceUrl: service.url, apiToken, role, proxyBuffer: false });
+      const p = await startPreviewServer({ serviceUrl: service.url, apiToken, role, proxyBuffer: false, grafana, reactDev: opts.reactDev });
       cleanups.push(() => p.close());
       return p;
     };
