@@ -17,6 +17,12 @@ const EnvSchema = z.object({
     .default('redis://127.0.0.1:6379')
     .refine((s) => /^rediss?:\/\//.test(s), 'must start with redis:// or rediss://'),
   JOBSCOPE_REDIS_TLS_CA_FILE: z.string().optional(),
+  JOBSCOPE_REDIS_SENTINELS: csv
+    .refine((list) => list.length > 0, 'needs at least one host:port')
+    .refine((list) => list.every((entry) => /^[^\s:]+:\d{1,5}$/.test(entry)), 'each entry must be host:port')
+    .optional(),
+  JOBSCOPE_REDIS_SENTINEL_NAME: z.string().min(1).max(200).optional(),
+  JOBSCOPE_REDIS_SENTINEL_PASSWORD: z.string().optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8787),
   JOBSCOPE_PREFIXES: csv
@@ -31,6 +37,11 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  JOBSCOPE_AUDIT_KEY: z
+    .string()
+    .max(200, 'must be at most 200 characters')
+    .refine((s) => !/\s/.test(s), 'must not contain whitespace')
+    .default('jobscope:audit'),
   JOBSCOPE_SNAPSHOT_TTL_MS: nonNegativeMs('JOBSCOPE_SNAPSHOT_TTL_MS', 1000),
   JOBSCOPE_DISCOVERY_INTERVAL_MS: nonNegativeMs('JOBSCOPE_DISCOVERY_INTERVAL_MS', 60_000).refine(
     (ms) => ms === 0 || ms >= 1000,
@@ -88,6 +99,11 @@ export interface Config {
   redisUrl: string;
   /** PEM CA bundle read from JOBSCOPE_REDIS_TLS_CA_FILE at start: verifies a `rediss://` server's certificate. */
   redisTlsCa: string | null;
+  /**
+   * Sentinel-managed primary (JOBSCOPE_REDIS_SENTINELS + _NAME): the service asks these sentinels where the primary
+   * is and follows failovers; REDIS_URL then only gives the data nodes' user, password and database.
+   */
+  redisSentinel: RedisSentinelConfig | null;
   host: string;
   port: number;
   prefixes: string[];
@@ -96,6 +112,8 @@ export interface Config {
   apiToken: string | null;
   /** Every write answers 403 (JOBSCOPE_READ_ONLY). */
   readOnly: boolean;
+  /** The capped Redis stream the audit trail is shared through (JOBSCOPE_AUDIT_KEY); null (`off`): each replica's memory. */
+  auditKey: string | null;
   stream: { intervalMs: number; maxStreams: number };
   readToken: string | null;
   snapshotTtlMs: number;
@@ -111,6 +129,12 @@ export interface Config {
   celery: CeleryConfig | null;
   /** Thresholds and limits of /api/health, /readyz and /metrics (service/HEALTH.md). */
   health: HealthSettings;
+}
+
+export interface RedisSentinelConfig {
+  sentinels: Array<{ host: string; port: number }>;
+  name: string;
+  password: string | null;
 }
 
 export interface CeleryConfig {
@@ -146,12 +170,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     redisUrl: e.REDIS_URL,
     redisTlsCa: readTlsCa(e.JOBSCOPE_REDIS_TLS_CA_FILE, e.REDIS_URL),
+    redisSentinel: sentinelConfig(e),
     host: e.HOST,
     port: e.PORT,
     prefixes: e.JOBSCOPE_PREFIXES,
     queues: e.JOBSCOPE_QUEUES && e.JOBSCOPE_QUEUES.length > 0 ? e.JOBSCOPE_QUEUES : null,
     apiToken: e.JOBSCOPE_API_TOKEN ?? null,
     readOnly: e.JOBSCOPE_READ_ONLY,
+    auditKey: e.JOBSCOPE_AUDIT_KEY === 'off' ? null : e.JOBSCOPE_AUDIT_KEY,
     stream: { intervalMs: e.JOBSCOPE_STREAM_INTERVAL_MS, maxStreams: e.JOBSCOPE_MAX_STREAMS },
     readToken: e.JOBSCOPE_READ_TOKEN ?? null,
     snapshotTtlMs: e.JOBSCOPE_SNAPSHOT_TTL_MS,
@@ -191,6 +217,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       overrides: e.JOBSCOPE_HEALTH_QUEUE_OVERRIDES,
     },
+  };
+}
+
+function sentinelConfig(e: z.infer<typeof EnvSchema>): RedisSentinelConfig | null {
+  const fail = (name: string, why: string) => new ConfigError(`invalid configuration: ${name}: ${why}`);
+  if (!e.JOBSCOPE_REDIS_SENTINELS) {
+    if (e.JOBSCOPE_REDIS_SENTINEL_NAME || e.JOBSCOPE_REDIS_SENTINEL_PASSWORD) {
+      throw fail('JOBSCOPE_REDIS_SENTINELS', 'is needed when JOBSCOPE_REDIS_SENTINEL_NAME or _PASSWORD is set');
+    }
+    return null;
+  }
+  if (!e.JOBSCOPE_REDIS_SENTINEL_NAME) {
+    throw fail('JOBSCOPE_REDIS_SENTINEL_NAME', 'is needed with JOBSCOPE_REDIS_SENTINELS (the name the sentinels monitor the primary under)');
+  }
+  if (e.REDIS_URL.startsWith('rediss://')) {
+    throw fail('JOBSCOPE_REDIS_SENTINELS', 'Sentinel with TLS (a rediss:// REDIS_URL) is not supported yet');
+  }
+  return {
+    sentinels: e.JOBSCOPE_REDIS_SENTINELS.map((entry) => {
+      const at = entry.lastIndexOf(':');
+      return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
+    }),
+    name: e.JOBSCOPE_REDIS_SENTINEL_NAME,
+    password: e.JOBSCOPE_REDIS_SENTINEL_PASSWORD ?? null,
   };
 }
 

@@ -38,7 +38,7 @@ export interface ServiceOptions {
 
 /** Wires the parts together; `main.ts` adds the socket, tests call `service.app.request()`. */
 export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
-  const redis = createRedisClient(config.redisUrl, logger, { tlsCa: config.redisTlsCa });
+  const redis = createRedisClient(config.redisUrl, logger, { tlsCa: config.redisTlsCa, sentinel: config.redisSentinel });
   const probe = new RedisProbe(redis);
   const source = new BullMQSource(redis, {
     prefixes: config.prefixes,
@@ -76,7 +76,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
     readToken: config.readToken,
     registry,
     snapshots,
-    audit: new AuditLog(logger),
+    // Read-only mode writes nothing to Redis, the audit stream included.
+    audit: new AuditLog(logger, config.auditKey && !config.readOnly ? { redis, key: config.auditKey } : null),
     streams,
     readOnly: config.readOnly,
     alerting: { stats, settings: config.health, probe, metrics, stopping: () => stopping },
@@ -100,7 +101,9 @@ export async function createService(config: Config, logger: Logger, options: Ser
     async close() {
       streams.close();
       await Promise.allSettled(registry.sources.map((s) => s.close()));
-      await redis.quit().catch(() => redis.disconnect());
+      await redis.quit().catch(() => undefined);
+      // QUIT ends the data connection only; disconnect() also ends the connector's own (Sentinel's failover detector).
+      redis.disconnect();
     },
   };
 }

@@ -36,4 +36,27 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(`${variable}:`);
   });
+
+  it('reads Sentinel settings, the audit key and its off switch', () => {
+    const c = loadConfig({ JOBSCOPE_REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380', JOBSCOPE_REDIS_SENTINEL_NAME: 'mymaster' });
+    expect(c.redisSentinel).toEqual({
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-b', port: 26380 }],
+      name: 'mymaster',
+      password: null,
+    });
+    expect(loadConfig({}).redisSentinel).toBeNull();
+    expect(loadConfig({}).auditKey).toBe('jobscope:audit');
+    expect(loadConfig({ JOBSCOPE_AUDIT_KEY: 'off' }).auditKey).toBeNull();
+  });
+
+  it.each([
+    [{ JOBSCOPE_REDIS_SENTINELS: 'a:1' }, 'JOBSCOPE_REDIS_SENTINEL_NAME:'],
+    [{ JOBSCOPE_REDIS_SENTINEL_NAME: 'm' }, 'JOBSCOPE_REDIS_SENTINELS:'],
+    [{ JOBSCOPE_REDIS_SENTINELS: 'no-port', JOBSCOPE_REDIS_SENTINEL_NAME: 'm' }, 'JOBSCOPE_REDIS_SENTINELS:'],
+    [{ JOBSCOPE_REDIS_SENTINELS: 'a:1', JOBSCOPE_REDIS_SENTINEL_NAME: 'm', REDIS_URL: 'rediss://x:6380' }, 'JOBSCOPE_REDIS_SENTINELS:'],
+    [{ JOBSCOPE_AUDIT_KEY: 'has space' }, 'JOBSCOPE_AUDIT_KEY:'],
+  ])('Sentinel and audit settings: %j is a ConfigError naming %s', (env, named) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(named);
+  });
 });

@@ -30,8 +30,11 @@ const READ_ONLY_RULES = [
   '+exists', '+type', '+hget', '+hmget', '+hexists', '+hlen', '+hscan', '+llen', '+lrange', '+lindex', '+lpos',
   '+scard', '+sscan', '+zcard', '+zcount', '+zrange', '+zrangebyscore', '+zrevrange', '+zrevrangebyscore', '+zscore',
 ];
-/** README "Redis permissions" (b): BullMQ's reads and writes on the prefix (relay keys `<prefix>::relay:*` included). */
-const ACTIONS_RULES = [`~${PREFIX}:*`, '+@read', '+@write', '-@dangerous', '+time', '+ping', '+info', '+client|list', '+client|setname', '+evalsha', '+eval'];
+/**
+ * README "Redis permissions" (b): BullMQ's reads and writes on the prefix (relay keys `<prefix>::relay:*` included),
+ * and the shared audit stream (JOBSCOPE_AUDIT_KEY, default jobscope:audit).
+ */
+const ACTIONS_RULES = [`~${PREFIX}:*`, '~jobscope:audit', '+@read', '+@write', '-@dangerous', '+time', '+ping', '+info', '+client|list', '+client|setname', '+evalsha', '+eval'];
 
 let server: PrivateRedis;
 let admin: Redis;
@@ -201,7 +204,7 @@ describe('the read-only user', () => {
 describe('the actions user', () => {
   let service: Service;
   beforeAll(async () => {
-    service = await serviceAs('operator');
+    service = await serviceAs('operator', { JOBSCOPE_AUDIT_KEY: 'jobscope:audit' });
     await admin.call('ACL', 'LOG', 'RESET');
   });
 
@@ -231,6 +234,9 @@ describe('the actions user', () => {
     expect((await post(service, queueActionPath(address, 'retry-failed'), { limit: 10 })).body).toMatchObject({ touched: 2 });
     expect((await post(service, queueActionPath(address, 'clean'), { state: 'SUCCESS', olderThanMs: 0, limit: 10 })).body).toMatchObject({ touched: 1 });
     expect(await aclDenials()).toEqual([]);
+    // The audit trail went to the shared stream this user may append to.
+    const trail = await getJson(service, '/api/audit?limit=1');
+    expect([trail.body.scope, trail.body.entries[0]?.action]).toEqual(['shared', 'queue.clean']);
   });
 
   it('cancels a running job through the relay (keys <prefix>::relay:*)', async () => {

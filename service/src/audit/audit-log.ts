@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { AUDIT_MAX_ENTRIES, type AuditEntry } from '@jobscope/contract';
+import type Redis from 'ioredis';
+import { AUDIT_MAX_ENTRIES, type AuditEntry, AuditEntrySchema } from '@jobscope/contract';
 import type { Logger } from '../logger';
 import { isReadMethod } from '../http/auth';
 
@@ -16,28 +17,67 @@ declare module 'hono' {
   }
 }
 
+/** Where `newest` read from: the Redis stream all replicas share, or this process's memory. */
+export type AuditScope = 'shared' | 'replica';
+
 /**
- * Every write, newest first, in a bounded ring (and one structured log line each). In memory: it starts empty when
- * the service restarts, and each replica keeps its own.
+ * Every write, newest first (and one structured log line each). With `shared`, entries go to a capped Redis stream
+ * (`XADD <key> MAXLEN ~ max`) that every replica on this Redis appends to and reads from, so any replica shows the
+ * same trail; this process also keeps its own bounded ring, which answers while that Redis cannot (and is the only
+ * store in read-only mode, where the service writes nothing).
  */
 export class AuditLog {
   private readonly entries: AuditEntry[] = [];
+  private sharedFailing = false;
 
   constructor(
     private readonly logger: Logger,
+    private readonly shared: { redis: Redis; key: string } | null = null,
     private readonly max = AUDIT_MAX_ENTRIES
   ) {}
 
-  record(entry: AuditEntry): void {
+  async record(entry: AuditEntry): Promise<void> {
     this.entries.unshift(entry);
     if (this.entries.length > this.max) {
       this.entries.length = this.max;
     }
     this.logger.info({ audit: entry }, 'audit');
+    if (!this.shared) {
+      return;
+    }
+    try {
+      await this.shared.redis.xadd(this.shared.key, 'MAXLEN', '~', String(this.max), '*', 'entry', JSON.stringify(entry));
+      this.sharedFailing = false;
+    } catch (e) {
+      // The action itself is done; the entry stays in this replica's ring. Said once per outage, not per write.
+      if (!this.sharedFailing) {
+        this.logger.warn({ err: e, key: this.shared.key }, 'audit: could not append to the shared audit stream');
+      }
+      this.sharedFailing = true;
+    }
   }
 
-  newest(limit: number): AuditEntry[] {
-    return this.entries.slice(0, limit);
+  async newest(limit: number): Promise<{ entries: AuditEntry[]; scope: AuditScope }> {
+    if (this.shared) {
+      try {
+        const rows = await this.shared.redis.xrevrange(this.shared.key, '+', '-', 'COUNT', limit);
+        return { entries: rows.flatMap(([, fields]) => parseEntry(fields)), scope: 'shared' };
+      } catch {
+        // Redis is unreachable: what this replica saw is better than nothing, and says so.
+      }
+    }
+    return { entries: this.entries.slice(0, limit), scope: 'replica' };
+  }
+}
+
+/** A stream entry's `entry` field as the contract's AuditEntry (anything else under the key is skipped). */
+function parseEntry(fields: string[]): AuditEntry[] {
+  const raw = fields[fields.indexOf('entry') + 1];
+  try {
+    const parsed = AuditEntrySchema.safeParse(JSON.parse(raw ?? ''));
+    return parsed.success ? [parsed.data] : [];
+  } catch {
+    return [];
   }
 }
 
@@ -87,7 +127,7 @@ export function auditWrites(audit: AuditLog): MiddlewareHandler {
         .then((b) => (b as { error?: { message?: string } }).error?.message ?? null)
         .catch(() => null);
     }
-    audit.record({
+    await audit.record({
       time: new Date().toISOString(),
       action: note?.action ?? `${c.req.method} ${c.req.path}`,
       target: note?.target ?? c.req.path,

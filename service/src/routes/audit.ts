@@ -13,12 +13,12 @@ const AuditQuerySchema = z.strictObject({
     .default(50),
 });
 
-/** `GET /api/audit?limit=`: the newest writes first (this process's memory). */
+/** `GET /api/audit?limit=`: the newest writes first (the shared stream, or this process's memory: `scope`). */
 export function auditRoutes(audit: AuditLog): Hono {
   const app = new Hono();
-  app.get('/', validate('query', AuditQuerySchema), (c) => {
+  app.get('/', validate('query', AuditQuerySchema), async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ entries: audit.newest(c.req.valid('query').limit) }, 200);
+    return c.json(await audit.newest(c.req.valid('query').limit), 200);
   });
   return app;
 }

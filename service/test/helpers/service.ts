@@ -12,7 +12,8 @@ export function sharedConnection(): { host: string; port: number } {
 
 /**
  * A service built exactly as main.ts builds it, minus the socket: env values as strings, like the real environment.
- * Discovery runs only when the test calls `service.source.queueRegistry.refresh()`; the snapshot cache is off unless set.
+ * Discovery runs only when the test calls `service.source.queueRegistry.refresh()`; the snapshot cache is off unless set;
+ * the audit trail stays in memory unless JOBSCOPE_AUDIT_KEY is set.
  */
 export async function startService(env: Record<string, string>, options: ServiceOptions = {}): Promise<Service> {
   const config = loadConfig({
@@ -20,6 +21,8 @@ export async function startService(env: Record<string, string>, options: Service
     JOBSCOPE_SNAPSHOT_TTL_MS: '0',
     JOBSCOPE_DISCOVERY_INTERVAL_MS: '0',
     LOG_LEVEL: 'silent',
+    // The shared audit stream is one key per Redis: tests on the shared Redis keep theirs in memory unless they ask.
+    JOBSCOPE_AUDIT_KEY: 'off',
     ...env,
   });
   return createService(config, pino({ level: process.env.JOBSCOPE_TEST_LOG ?? 'silent' }), options);

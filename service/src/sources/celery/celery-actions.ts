@@ -26,6 +26,12 @@ const REVOKE_TIMEOUT_MS = 1000;
 /** How long a cancel of one task holds its jobscope-owned lock (the worker needs a moment to report REVOKED). */
 const CANCEL_LOCK_MS = 10_000;
 const CANCEL_LOCK_PREFIX = 'jobscope:celery:cancel:';
+/**
+ * A rerun holds its jobscope-owned lock this long after it won: a second retry that arrives just after the first one
+ * finished would otherwise find the task's result gone (and the worker not yet reporting it) and answer 404, not 409.
+ */
+const RETRY_LOCK_MS = 5000;
+const RETRY_LOCK_PREFIX = 'jobscope:celery:retry:';
 
 const rerunLua = fs.readFileSync(path.join(__dirname, 'rerun.lua'), 'utf8');
 
@@ -97,6 +103,21 @@ export class CeleryActions implements SourceActions {
   ) {}
 
   async retry(ref: JobRef): Promise<void> {
+    // One rerun at a time per task: of two users retrying at once, one wins and the other gets a 409.
+    const lock = `${RETRY_LOCK_PREFIX}${ref.id}`;
+    if ((await this.source.broker.set(lock, '1', 'PX', RETRY_LOCK_MS, 'NX')) !== 'OK') {
+      const view = await this.source.view(ref);
+      throw new WrongStateError(view?.native ?? 'PENDING', `task ${ref.id} is already being run again`);
+    }
+    try {
+      await this.rerun(ref);
+    } catch (err) {
+      await this.source.broker.del(lock).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async rerun(ref: JobRef): Promise<void> {
     const view = await this.source.view(ref);
     if (!view) {
       throw new JobNotFoundError(ref);
