@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:queues`: how discovery, the status snapshot, /api/queues and /metrics scale with the number of queues
+ * (10, 100, 1,000 by default; BENCH_QUEUE_COUNTS=10,100,1000) on a private redis-server, standalone. Every queue is a
+ * real BullMQ queue (Queue.addBulk: 3 waiting, 1 prioritized, 1 delayed job) under its own prefix per size. Per size:
+ * discovery time (SCAN of the prefix + the meta checks), and for each route p50/p99 over BENCH_QUEUE_REQUESTS
+ * in-process requests (caches off), Redis time per request and the longest single call (INFO commandstats and
+ * SLOWLOG with every command logged): what one call blocks Redis for, bounded by JOBSCOPE_QUEUES_PER_CALL (50) queues
+ * per script call. Ratios to the smallest size are measured in the same run. Figures, not a pass/fail test.
+ */
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import pino from 'pino';
+import { PrivateRedis } from '../../scripts/lib/private-redis';
+import { loadConfig } from '../src/config';
+import { createService } from '../src/service';
+
+const COUNTS = (process.env.BENCH_QUEUE_COUNTS ?? '10,100,1000').split(',').map(Number);
+const REQUESTS = Number(process.env.BENCH_QUEUE_REQUESTS ?? 100);
+const ROUTES = ['/api/settings/jobs/status', '/api/queues', '/metrics'] as const;
+
+interface RouteFigure {
+  p50: number;
+  p99: number;
+  redisUsPerRequest: number;
+  callsPerRequest: number;
+  longestCallUs: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (n: number) => n.toFixed(2);
+
+/**
+ * Top-level commands only (INFO commandstats also counts each command a script runs, and a script's own time already
+ * includes theirs): the script calls and the plain commands the read routes send.
+ */
+const TOP_LEVEL = new Set(['eval', 'evalsha', 'client|list', 'ping', 'xrevrange']);
+
+async function commandTotals(admin: Redis): Promise<{ calls: number; usec: number }> {
+  const info = await admin.info('commandstats');
+  let calls = 0;
+  let usec = 0;
+  for (const m of info.matchAll(/cmdstat_([a-z|_-]+):calls=(\d+),usec=(\d+)/g)) {
+    if (TOP_LEVEL.has(m[1])) {
+      calls += Number(m[2]);
+      usec += Number(m[3]);
+    }
+  }
+  return { calls, usec };
+}
+
+async function longestCallUs(admin: Redis): Promise<number> {
+  const log = (await admin.call('SLOWLOG', 'GET', '1000')) as Array<[number, number, number, string[]]>;
+  return log.filter((e) => TOP_LEVEL.has(String(e[3][0]).toLowerCase())).reduce((m, e) => Math.max(m, Number(e[2])), 0);
+}
+
+async function seed(redis: PrivateRedis, prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, count - i) }, async (_, j) => {
+        const q = new Queue(`q-${String(i + j).padStart(4, '0')}`, { connection: redis.connection, prefix });
+        await q.addBulk([
+          { name: 'a', data: { n: 1 } },
+          { name: 'b', data: { n: 2 } },
+          { name: 'c', data: { n: 3 } },
+          { name: 'p', data: {}, opts: { priority: 3 } },
+          { name: 'd', data: {}, opts: { delay: 3_600_000 } },
+        ]);
+        await q.close();
+      })
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const redis = await PrivateRedis.start();
+  const admin = new Redis(redis.url);
+  const rows: Array<{ queues: number; discoveryMs: number; routes: Record<string, RouteFigure> }> = [];
+  try {
+    for (const count of COUNTS) {
+      const prefix = `qs${count}`;
+      await seed(redis, prefix, count);
+      const config = loadConfig({
+        REDIS_URL: redis.url,
+        JOBSCOPE_PREFIXES: prefix,
+        JOBSCOPE_SNAPSHOT_TTL_MS: '0',
+        JOBSCOPE_STATS_TTL_MS: '0',
+        JOBSCOPE_DISCOVERY_INTERVAL_MS: '0',
+        JOBSCOPE_AUDIT_KEY: 'off',
+      });
+      const service = await createService(config, pino({ level: 'silent' }));
+      try {
+        const t0 = performance.now();
+        await service.source.queueRegistry.refresh();
+        const discoveryMs = performance.now() - t0;
+        const routes: Record<string, RouteFigure> = {};
+        for (const route of ROUTES) {
+          for (let i = 0; i < 10; i++) await (await service.app.request(route)).arrayBuffer(); // warm-up
+          await admin.config('SET', 'slowlog-log-slower-than', '0');
+          await admin.call('SLOWLOG', 'RESET');
+          const before = await commandTotals(admin);
+          const times: number[] = [];
+          for (let i = 0; i < REQUESTS; i++) {
+            const s = performance.now();
+            const res = await service.app.request(route);
+            await res.arrayBuffer();
+            if (res.status !== 200) throw new Error(`${route} answered ${res.status} with ${count} queues`);
+            times.push(performance.now() - s);
+          }
+          const after = await commandTotals(admin);
+          const longest = await longestCallUs(admin);
+          await admin.config('SET', 'slowlog-log-slower-than', '10000');
+          times.sort((a, b) => a - b);
+          routes[route] = {
+            p50: percentile(times, 50),
+            p99: percentile(times, 99),
+            redisUsPerRequest: (after.usec - before.usec) / REQUESTS,
+            callsPerRequest: (after.calls - before.calls) / REQUESTS,
+            longestCallUs: longest,
+          };
+        }
+        rows.push({ queues: count, discoveryMs, routes });
+        console.log(`[bench:queues] ${count} queues done (discovery ${ms(discoveryMs)} ms)`);
+      } finally {
+        await service.close();
+      }
+    }
+  } finally {
+    admin.disconnect();
+    await redis.destroy();
+  }
+
+  const base = rows[0];
+  console.log(`\nQueues scale (standalone Redis, private redis-server; ${REQUESTS} in-process requests per route, caches off)\n`);
+  console.log('| Queues | Discovery | Route | p50 ms | p99 ms | Redis µs/request | Redis calls/request (top-level) | Longest call µs | p50 / ' + base.queues + ' queues |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    for (const route of ROUTES) {
+      const f = row.routes[route];
+      console.log(
+        `| ${row.queues} | ${ms(row.discoveryMs)} ms | \`${route}\` | ${ms(f.p50)} | ${ms(f.p99)} | ${Math.round(f.redisUsPerRequest)} | ${f.callsPerRequest.toFixed(1)} | ${f.longestCallUs} | ${(f.p50 / base.routes[route].p50).toFixed(2)}× |`
+      );
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
