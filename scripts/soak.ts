@@ -26,6 +26,7 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { API_PATHS, jobPath } from '../contract/src/routes';
 import { freePort, PrivateRedis } from './lib/private-redis';
+import { seededRandom } from './lib/seeded-random';
 
 const ROOT = path.resolve(__dirname, '..');
 const AUTOCANNON = path.join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
@@ -345,17 +346,6 @@ async function loadPhase(service: ServiceProc, redis: PrivateRedis): Promise<Loa
 // ---------------------------------------------------------------------------------------------------------------
 // Bad inputs
 
-/** mulberry32: small, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BadInputResult {
   sent: number;
@@ -368,7 +358,7 @@ interface BadInputResult {
 
 async function badInputs(service: ServiceProc, count: number): Promise<BadInputResult> {
   const seed = Number(process.env.SOAK_SEED ?? Date.now() % 2 ** 31);
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const chance = (p: number) => random() < p;
   const missing = ['ordres', 'nope', 'x'];

@@ -4,6 +4,7 @@ import { ErrorBodySchema, jobPath } from '@jobscope/contract';
 import type { Service } from '../src/service';
 import { changedKeys, deleteByPrefix, keyspaceDigest, testPrefix, type KeyspaceDigest } from './helpers/prefix';
 import { sharedConnection, startService } from './helpers/service';
+import { seededRandom } from '../../scripts/lib/seeded-random';
 
 /**
  * Generated requests on every route and method (enumerated from `app.routes`): never a 5xx (but the 503 of a health
@@ -18,19 +19,8 @@ const TOKEN = 'fuzz-test-token-123';
 const PREFIX = testPrefix('fuzz');
 const QUEUE = 'orders';
 
-/** mulberry32: small, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = rng(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const chance = (p: number) => random() < p;
 
