@@ -9,7 +9,6 @@ export const MAX_DELAY_MS = 365 * 24 * 3600 * 1000;
 export const EnqueueOptionsSchema = z.strictObject({
   delay: z.number().int('delay must be a whole number of ms').min(0).max(MAX_DELAY_MS).optional(),
   /** The source checks its own upper bound (BullMQ: 2,097,151) and answers 400 beyond it. */
-  /** The source checks its own upper bound (BullMQ: 2,097,151) and answers 400 beyond it. */
   priority: z.number().int('priority must be a whole number').min(0).optional(),
   attempts: z.number().int('attempts must be a whole number').min(1).max(100).optional(),
 });

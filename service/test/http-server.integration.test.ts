@@ -184,7 +184,13 @@ describe('timeouts', () => {
 });
 
 describe('a client that drops its upload mid-body', () => {
-  it('is not a server error: no "unhandled error", no 500 in the request log', async () => {
+  const START = '{"queue":"orders","name":"x","data":"';
+  it.each([
+    ['after a whole chunk', ['400\r\n' + START.padEnd(0x400, 'y') + '\r\n']],
+    ['inside a chunk (200 of 4,096 bytes sent)', ['1000\r\n' + START.padEnd(200, 'y')]],
+    ['inside the second chunk', ['400\r\n' + START.padEnd(0x400, 'y') + '\r\n', '10\r\nyyyy']],
+    ['inside the JSON, chunk boundary sent', ['a\r\n{"queue":"\r\n']],
+  ])('%s: not a server error: no "unhandled error", no 500 in the request log', async (_where, parts) => {
     const before = await keyspaceDigest(redis, PREFIX);
     const from = running.logs.length;
     const socket = net.connect(port, '127.0.0.1');
@@ -193,8 +199,11 @@ describe('a client that drops its upload mid-body', () => {
     socket.write(
       `POST /api/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`
     );
-    socket.write('400\r\n' + '{"queue":"orders","name":"x","data":"'.padEnd(0x400, 'y') + '\r\n');
-    await sleep(150);
+    for (const part of parts) {
+      socket.write(part);
+      await sleep(50);
+    }
+    await sleep(100);
     socket.destroy();
     await sleep(400);
     const lines = running.logs.slice(from);
