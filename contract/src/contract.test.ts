@@ -1,6 +1,10 @@
 import {
   EnqueueRequestSchema,
+  JOB_ACTIONS,
   JOB_STATES,
+  QUEUE_ACTIONS,
+  SOURCE_ACTIONS,
+  SourceInfoSchema,
   StatusQuerySchema,
   foldStateCounts,
   jobKey,
@@ -86,6 +90,19 @@ describe('StatusQuerySchema', () => {
     const r = StatusQuerySchema.safeParse(query);
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toContain(message);
+  });
+});
+
+describe('SourceInfoSchema', () => {
+  it('names every job and queue action once, so one list can say what a source implements', () => {
+    expect(SOURCE_ACTIONS).toEqual([...JOB_ACTIONS, ...QUEUE_ACTIONS]);
+    expect(new Set(SOURCE_ACTIONS).size).toBe(SOURCE_ACTIONS.length);
+  });
+
+  it('takes a source with its capabilities, and action names it does not know yet', () => {
+    const celery = { id: 'celery', label: 'Celery', supports: { enqueue: true, actions: ['retry', 'cancel', 'later'] } };
+    expect(SourceInfoSchema.parse(celery)).toEqual(celery);
+    expect(SourceInfoSchema.safeParse({ id: 'x', label: 'X', supports: { actions: [] } }).success).toBe(false);
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JOB_STATES } from './states';
 import { JobSummarySchema } from './job';
 import { QueueName } from './queue-name';
+import { JOB_ACTIONS, QUEUE_ACTIONS, type JobAction, type QueueAction } from './actions';
 
 /** An instant as epoch ms or an ISO 8601 time. */
 function timeParam(name: string) {
@@ -108,6 +109,28 @@ export const RedisStatusSchema = z.object({
 });
 export type RedisStatus = z.infer<typeof RedisStatusSchema>;
 
+/** Every job and queue action name a source can declare in `SourceInfo.supports.actions`. */
+export const SOURCE_ACTIONS = [...JOB_ACTIONS, ...QUEUE_ACTIONS] as const;
+export type SourceAction = JobAction | QueueAction;
+
+/** One job source the service reads (BullMQ, Celery, …) and what it can do: the UI hides what it cannot. */
+export const SourceInfoSchema = z.object({
+  /** The `source` of its JobRefs and queues, e.g. `bullmq`. */
+  id: z.string(),
+  /** Name to show, e.g. `BullMQ`. */
+  label: z.string(),
+  supports: z.object({
+    /** Whether jobs can be added to its queues (Run job). */
+    enqueue: z.boolean(),
+    /**
+     * Job and queue action names it implements (`SOURCE_ACTIONS`; others answer 405 `not_supported`). Strings, so a
+     * newer service's action does not break an older client.
+     */
+    actions: z.array(z.string()),
+  }),
+});
+export type SourceInfo = z.infer<typeof SourceInfoSchema>;
+
 export const StatusResponseSchema = z.object({
   generatedAt: z.string(),
   generatedAtMs: z.number(),
@@ -138,6 +161,8 @@ export const StatusResponseSchema = z.object({
   }),
   redis: RedisStatusSchema,
   service: z.object({ name: z.string(), version: z.string() }),
+  /** Every source the service reads, with its capabilities (absent from services older than this field). */
+  sources: z.array(SourceInfoSchema).optional(),
 });
 export type StatusResponse = z.infer<typeof StatusResponseSchema>;
 

@@ -128,6 +128,15 @@ describeCelery.each([
       },
       15_000
     );
+    // Both sources with what they can do: Celery enqueues, retries and cancels; the rest answers 405 and is hidden.
+    expect(body.sources).toEqual([
+      {
+        id: 'bullmq',
+        label: 'BullMQ',
+        supports: { enqueue: true, actions: ['retry', 'remove', 'promote', 'cancel', 'pause', 'resume', 'retry-failed', 'clean'] },
+      },
+      { id: 'celery', label: 'Celery', supports: { enqueue: true, actions: ['retry', 'cancel'] } },
+    ]);
     const jobs = body.jobs.filter((j: any) => all.includes(j.id));
     // Membership: exactly the tasks sent (nothing else exists in this Redis).
     expect(jobs.map((j: any) => j.id).sort()).toEqual([...all].sort());

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { JobDetailSchema, StatusResponseSchema, jobKey, jobPath, type HealthResponse } from '@jobscope/contract';
+import { JobDetailSchema, StatusResponseSchema, jobKey, jobPath, queueActionPath, type HealthResponse } from '@jobscope/contract';
 import type { Service } from '../src/service';
 import { MemorySource } from './helpers/memory-source';
 import { deleteByPrefix, testPrefix } from './helpers/prefix';
@@ -75,6 +75,26 @@ describe('a second source through the seam', () => {
     const inbox = body.queues.find((q) => q.source === 'memory')!;
     expect(inbox).toMatchObject({ name: 'inbox', prefix: 'mem', counts: { PENDING: 1, FAILURE: 1 } });
     expect(inbox.nativeCounts).toMatchObject({ queued: 1, broken: 1 });
+  });
+
+  it('is listed among the sources with what it can do, and the UI-hidden actions are the ones that answer 405', async () => {
+    const body = StatusResponseSchema.parse((await getJson(service, '/api/settings/jobs/status?limit=1')).body);
+    expect(body.sources).toEqual([
+      {
+        id: 'bullmq',
+        label: 'BullMQ',
+        supports: { enqueue: true, actions: ['retry', 'remove', 'promote', 'cancel', 'pause', 'resume', 'retry-failed', 'clean'] },
+      },
+      // No enqueue, no actions: the plugin shows no Run job for its queues and no action menu entries for its jobs.
+      { id: 'memory', label: 'memory', supports: { enqueue: false, actions: [] } },
+    ]);
+    const write = { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } };
+    const retry = await getJson(service, `${jobPath({ source: 'memory', prefix: 'mem', queue: 'inbox', id: 'm-1' })}/retry`, write);
+    expect(retry.status).toBe(405);
+    expect(retry.body.error.code).toBe('not_supported');
+    const pause = await getJson(service, queueActionPath({ source: 'memory', prefix: 'mem', name: 'inbox' }, 'pause'), write);
+    expect(pause.status).toBe(405);
+    expect(pause.body.error.code).toBe('not_supported');
   });
 
   it('is filtered by state and queue like any queue', async () => {

@@ -14,7 +14,13 @@ export const TEST_IDS = {
   jobsJobNotice: 'jobs-job-notice',
   /** The prefix shown beside a queue name that several prefixes or sources share. */
   jobQueuePrefix: 'job-queue-prefix',
+  /** The Source cell of a job row (shown when the list mixes sources, with `data-source`), and the Source filter. */
+  jobSource: 'job-source',
+  jobsSourceFilter: 'jobs-source-filter',
   queueRow: 'queue-row',
+  /** The Queues tab's name filter box and its "showing 1–50 of 1,000 queues" line. */
+  queuesFilter: 'queues-filter',
+  queuesShowing: 'queues-showing',
   runJobResult: 'run-job-result',
   runJobError: 'run-job-error',
   configTestResult: 'config-test-result',

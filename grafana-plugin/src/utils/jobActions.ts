@@ -1,4 +1,4 @@
-import type { JobAction, JobActionResponse, JobState, JobSummary } from '@jobscope/contract';
+import type { JobAction, JobActionResponse, JobState, JobSummary, QueueAction, SourceInfo } from '@jobscope/contract';
 
 /** Menu order and labels of the job actions. */
 export const JOB_ACTION_MENU: ReadonlyArray<{ action: JobAction; label: string; description: string }> = [
@@ -22,8 +22,45 @@ export function jobActionApplies(action: JobAction, state: JobState): boolean {
   }
 }
 
-export function jobActionsFor(state: JobState): JobAction[] {
-  return JOB_ACTION_MENU.map((m) => m.action).filter((a) => jobActionApplies(a, state));
+/**
+ * What each source can do, by source id, from the status reply's `sources`. `null` when the reply has no such list
+ * (a service older than it): then nothing is hidden and the service answers 405 for what a source lacks.
+ */
+export type SourceCapabilities = ReadonlyMap<string, SourceInfo['supports']> | null;
+
+export function sourceCapabilities(sources: readonly SourceInfo[] | null | undefined): SourceCapabilities {
+  return sources ? new Map(sources.map((s) => [s.id, s.supports])) : null;
+}
+
+/**
+ * Whether a source implements an action (or `enqueue`): what it does not is hidden, not disabled (disabled is for role
+ * and state). Unknown capabilities, or a source the reply does not list, hide nothing.
+ */
+export function sourceSupports(
+  capabilities: SourceCapabilities,
+  source: string,
+  action: JobAction | QueueAction | 'enqueue'
+): boolean {
+  const supports = capabilities?.get(source);
+  if (!supports) {
+    return true;
+  }
+  return action === 'enqueue' ? supports.enqueue : supports.actions.includes(action);
+}
+
+/** The job actions of the menu, in menu order: those that apply to the job's state and that its source supports. */
+export function jobActionsFor(
+  job: Pick<JobSummary, 'state' | 'source'>,
+  capabilities: SourceCapabilities = null
+): JobAction[] {
+  return JOB_ACTION_MENU.map((m) => m.action).filter(
+    (a) => jobActionApplies(a, job.state) && sourceSupports(capabilities, job.source, a)
+  );
+}
+
+/** Names of the sources when the status reply lists them (the id when a reply has no label for it). */
+export function sourceLabel(sources: readonly SourceInfo[] | null | undefined, id: string): string {
+  return sources?.find((s) => s.id === id)?.label ?? id;
 }
 
 const VERB: Record<JobAction, string> = { retry: 'retry', promote: 'promote', cancel: 'cancel', remove: 'remove' };

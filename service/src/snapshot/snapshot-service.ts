@@ -202,6 +202,7 @@ export class SnapshotService {
         workers: mergeWorkers(parts.map((p) => p.workers)),
         redis,
         service: { name: SERVICE_NAME, version: SERVICE_VERSION },
+        sources: this.opts.registry.describe(),
       };
       entry.lastGood = value;
       this.opts.onBuilt?.(Number(process.hrtime.bigint() - started) / 1e9);

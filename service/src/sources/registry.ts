@@ -1,4 +1,4 @@
-import type { JobAction, JobRef, QueueAction } from '@jobscope/contract';
+import { JOB_ACTIONS, QUEUE_ACTIONS, type JobAction, type JobRef, type QueueAction, type SourceInfo } from '@jobscope/contract';
 import { ApiError } from '../http/errors';
 import { SourceUnavailableError, type Capability, type JobSource, type QueueRef, type SourceActions } from './source';
 
@@ -97,6 +97,21 @@ export class SourceRegistry {
   async changeMarker(queues?: string[]): Promise<string | null> {
     const markers = await Promise.all(this.sources.map((s) => (s.reads.changeMarker ? s.reads.changeMarker(queues) : null)));
     return markers.some((m) => m === null) ? null : markers.join('|');
+  }
+
+  /**
+   * Every source with what it can do, as the status reply lists them: the same rule `actionsFor` and `capability`
+   * apply, so the UI hides exactly what would answer 405.
+   */
+  describe(): SourceInfo[] {
+    return this.sources.map((s) => ({
+      id: s.id,
+      label: s.label ?? s.id,
+      supports: {
+        enqueue: s.enqueue !== undefined,
+        actions: s.actions ? [...(s.supports?.jobActions ?? JOB_ACTIONS), ...(s.supports?.queueActions ?? QUEUE_ACTIONS)] : [],
+      },
+    }));
   }
 
   /** The source's actions when it supports `action` (its `supports` list), else the 405 saying it does not. */

@@ -21,6 +21,8 @@ import type {
 export interface JobSource {
   /** Short id, e.g. `bullmq`; lands in every JobRef, JobSummary and QueueSummary of this source. */
   readonly id: string;
+  /** Name the UI shows for it (e.g. `BullMQ`); the id when absent. */
+  readonly label?: string;
   readonly reads: SourceReads;
   readonly enqueue?: SourceEnqueue;
   readonly actions?: SourceActions;

@@ -10,6 +10,7 @@ import { StateBadge } from '../JobsTab/StateBadge';
 import { WatchToggle } from '../Watch/WatchToggle';
 import { JobActionsMenu } from '../JobsTab/JobActionsMenu';
 import { usePermissions } from '../../hooks/usePermissions';
+import type { SourceCapabilities } from '../../utils/jobActions';
 import { ErrorTab, FlowTab, LogsTab, OverviewTab, ValueTab } from './JobDrawerTabs';
 
 export const DRAWER_TABS = [
@@ -40,13 +41,15 @@ interface Props {
   onClose: () => void;
   /** Opens another job's drawer (a parent or child in the Flow tab). */
   onOpenJob: (key: string) => void;
+  /** What each source can do (the status reply's `sources`): the menu lists only what the job's source supports. */
+  capabilities?: SourceCapabilities;
 }
 
 /**
  * One job in a Grafana Drawer with Overview, Data, Result, Error, Logs and Flow tabs. The page keys it by job key, so
  * opening another job starts again on Overview.
  */
-export function JobDrawer({ job, summary, paused, onClose, onOpenJob }: Props) {
+export function JobDrawer({ job, summary, paused, onClose, onOpenJob, capabilities = null }: Props) {
   const styles = useStyles2(getStyles);
   const [tab, setTab] = useState<DrawerTab>('overview');
   const detail = useJobDetail(job, paused);
@@ -93,7 +96,9 @@ export function JobDrawer({ job, summary, paused, onClose, onOpenJob }: Props) {
         <div className={styles.topRow}>
           {detail.isFetching && data !== null && <span className={styles.muted}>refreshing…</span>}
           {!gone && <WatchToggle job={job} name={shown?.name ?? `job ${job.id}`} state={shown?.state ?? null} />}
-          {!gone && shown && <JobActionsMenu job={shown} permission={permissions.jobsWrite} />}
+          {!gone && shown && (
+            <JobActionsMenu job={shown} permission={permissions.jobsWrite} capabilities={capabilities} />
+          )}
           <Button
             size="sm"
             variant="secondary"

@@ -3,7 +3,7 @@ import { ConfirmModal, Dropdown, Field, IconButton, Input, Menu } from '@grafana
 import type { JobAction, JobSummary } from '@jobscope/contract';
 import type { Permission } from '../../hooks/usePermissions';
 import { useJobAction } from '../../hooks/useJobAction';
-import { JOB_ACTION_MENU, jobActionApplies } from '../../utils/jobActions';
+import { JOB_ACTION_MENU, jobActionsFor, type SourceCapabilities } from '../../utils/jobActions';
 import { GatedBlock } from '../Actions/Gated';
 import { TEST_IDS } from '../testIds';
 
@@ -20,17 +20,21 @@ interface Props {
   job: JobSummary;
   /** jobs:write (Editor): without it the actions are shown disabled with the reason. */
   permission: Permission;
+  /** What each source can do (the status reply's `sources`): actions the job's source lacks are not shown. */
+  capabilities?: SourceCapabilities;
 }
 
 /**
  * The per-row action menu: the actions that apply to the job's state (retry FAILURE/SUCCESS, promote DELAYED, cancel
- * RUNNING, remove anything but RUNNING), enabled when the user may write jobs. Remove and cancel ask first.
+ * RUNNING, remove anything but RUNNING) and that the job's source supports (others are hidden; with none left there
+ * is no menu button), enabled when the user may write jobs. Remove and cancel ask first.
  */
-export function JobActionsMenu({ job, permission }: Props) {
+export function JobActionsMenu({ job, permission, capabilities = null }: Props) {
   const mutation = useJobAction();
   const [confirm, setConfirm] = useState<'remove' | 'cancel' | null>(null);
   const [reason, setReason] = useState('');
   const busy = mutation.isPending;
+  const actions = jobActionsFor(job, capabilities);
 
   const choose = (action: JobAction) => {
     if (action === 'remove' || action === 'cancel') {
@@ -43,7 +47,7 @@ export function JobActionsMenu({ job, permission }: Props) {
 
   const menu = (
     <Menu>
-      {JOB_ACTION_MENU.filter((m) => jobActionApplies(m.action, job.state)).map((m) => (
+      {JOB_ACTION_MENU.filter((m) => actions.includes(m.action)).map((m) => (
         <GatedBlock key={m.action} reason={permission.reason}>
           <Menu.Item
             label={m.label}
@@ -63,13 +67,15 @@ export function JobActionsMenu({ job, permission }: Props) {
     // The row toggles its details on click and Enter/Space: nothing here (menu and modals are rendered through portals,
     // whose React events still bubble to the row) may reach it.
     <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
-      <Dropdown overlay={menu} placement="bottom-end">
-        <IconButton
-          name={busy ? 'spinner' : 'ellipsis-v'}
-          aria-label={`Actions for job ${job.id}`}
-          data-testid={TEST_IDS.jobActionsMenu}
-        />
-      </Dropdown>
+      {actions.length > 0 && (
+        <Dropdown overlay={menu} placement="bottom-end">
+          <IconButton
+            name={busy ? 'spinner' : 'ellipsis-v'}
+            aria-label={`Actions for job ${job.id}`}
+            data-testid={TEST_IDS.jobActionsMenu}
+          />
+        </Dropdown>
+      )}
       {confirm === 'remove' && (
         <ConfirmModal
           isOpen

@@ -8,6 +8,7 @@ import { formatDuration } from '../../utils/format';
 import { getTableStyles } from '../tableStyles';
 import { TEST_IDS } from '../testIds';
 import { WatchToggle } from '../Watch/WatchToggle';
+import type { SourceCapabilities } from '../../utils/jobActions';
 import { JobActionsMenu } from './JobActionsMenu';
 import { ProgressBar } from './ProgressBar';
 import { StateBadge } from './StateBadge';
@@ -29,6 +30,15 @@ export const JOB_COLUMNS = [
   'Actions',
 ];
 
+/** The table's columns: with a Source column before Queue when the list mixes sources. */
+export function jobColumns(showSource: boolean): string[] {
+  if (!showSource) {
+    return JOB_COLUMNS;
+  }
+  const at = JOB_COLUMNS.indexOf('Queue');
+  return [...JOB_COLUMNS.slice(0, at), 'Source', ...JOB_COLUMNS.slice(at)];
+}
+
 interface Props {
   job: JobSummary;
   /** Show the queue's prefix (and source) next to its name: another queue of the same name is listed. */
@@ -39,9 +49,21 @@ interface Props {
   onOpen: () => void;
   /** jobs:write, for the row's action menu. */
   canWrite: Permission;
+  /** The Source column's text (the source's label) when the table shows that column; null: no column. */
+  sourceLabel?: string | null;
+  /** What each source can do: the row's menu lists only the actions its job's source supports. */
+  capabilities?: SourceCapabilities;
 }
 
-export function JobRow({ job, showPrefix, highlighted, onOpen, canWrite }: Props) {
+export function JobRow({
+  job,
+  showPrefix,
+  highlighted,
+  onOpen,
+  canWrite,
+  sourceLabel = null,
+  capabilities = null,
+}: Props) {
   const styles = useStyles2(getStyles);
   const table = useStyles2(getTableStyles);
   const rowRef = useRef<HTMLTableRowElement>(null);
@@ -85,6 +107,11 @@ export function JobRow({ job, showPrefix, highlighted, onOpen, canWrite }: Props
           <StateBadge state={job.state} />
         </td>
         <td className={styles.name}>{job.name}</td>
+        {sourceLabel !== null && (
+          <td data-testid={TEST_IDS.jobSource} data-source={job.source}>
+            {sourceLabel}
+          </td>
+        )}
         <td>
           {job.queue}
           {showPrefix && (
@@ -112,7 +139,7 @@ export function JobRow({ job, showPrefix, highlighted, onOpen, canWrite }: Props
         <td className={styles.actions}>
           <span className={styles.actionButtons}>
             <WatchToggle job={job} name={job.name} state={job.state} />
-            <JobActionsMenu job={job} permission={canWrite} />
+            <JobActionsMenu job={job} permission={canWrite} capabilities={capabilities} />
           </span>
         </td>
       </tr>

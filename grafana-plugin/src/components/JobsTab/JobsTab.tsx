@@ -11,20 +11,24 @@ import { useJobsSearch } from '../../hooks/useJobsSearch';
 import { useJobsStatus } from '../../hooks/useJobsStatus';
 import { useMorePages } from '../../hooks/useMorePages';
 import { usePermissions } from '../../hooks/usePermissions';
+import { sourceCapabilities } from '../../utils/jobActions';
 import { ambiguousQueueNames, queueNames } from '../../utils/queues';
 import { formatCount, showingText, totalInScope } from '../../utils/showing';
 import { TEST_IDS } from '../testIds';
 import { JobDrawer } from '../JobDrawer/JobDrawer';
 import { RunJobModal } from '../RunJobModal/RunJobModal';
+import { canEnqueueAnywhere, runnableQueueNames } from '../RunJobModal/runnableQueues';
 import { WatchToasts } from '../Watch/WatchToasts';
 import { JobsTable } from './JobsTable';
 import { JobsToolbar } from './JobsToolbar';
 import { describeOutage, StatusBanner } from './StatusBanner';
+import { listedSources, mixesSources, useSourceFilter } from './useSourceFilter';
 
 /** The Jobs tab: mounted only while the tab is active, so leaving the tab stops its single timer. */
 export function JobsTab() {
   const styles = useStyles2(getStyles);
   const [filter, setFilter] = useJobsFilter();
+  const [source, setSource] = useSourceFilter();
   const [paused, setPaused] = useState(false);
   const [runOpen, setRunOpen] = useState(false);
   const permissions = usePermissions();
@@ -40,7 +44,20 @@ export function JobsTab() {
   const outage = describeOutage(data, error);
   const stale = data !== null && outage !== null;
   const queues = useMemo(() => queueNames(data?.queues ?? []), [data]);
-  const rows: JobSummary[] | null = searching ? (search.data?.jobs ?? null) : data === null ? null : more.jobs;
+  const capabilities = useMemo(() => sourceCapabilities(data?.sources), [data]);
+  const runQueues = useMemo(() => runnableQueueNames(data?.queues ?? [], capabilities), [data, capabilities]);
+  const unfiltered: JobSummary[] | null = searching ? (search.data?.jobs ?? null) : data === null ? null : more.jobs;
+  // The Source filter narrows what the service listed (the status route takes no source).
+  const rows = useMemo(
+    () => (source === undefined || unfiltered === null ? unfiltered : unfiltered.filter((j) => j.source === source)),
+    [unfiltered, source]
+  );
+  const listed = useMemo(() => listedSources(data, unfiltered ?? []), [data, unfiltered]);
+  const sourceLabels = useMemo(
+    () => (mixesSources(listed, unfiltered ?? []) ? new Map(listed.map((s) => [s.id, s.label])) : null),
+    [listed, unfiltered]
+  );
+  const shownJobs = source === undefined ? more.jobs : more.jobs.filter((j) => j.source === source);
   const ambiguous = useMemo(
     () => ambiguousQueueNames([...(data?.queues ?? []), ...(rows ?? []).map((j) => ({ ...j, name: j.queue }))]),
     [data, rows]
@@ -52,8 +69,9 @@ export function JobsTab() {
   // queue only, so guessing could highlight another queue's job.
   const jobParam = filter.job === undefined ? null : parseJobKey(filter.job);
   const target = jobParam?.ok ? jobParam.ref : null;
-  const targetRow = target === null ? null : (rows?.find((j) => sameJob(j, target)) ?? null);
-  const targetMissing = target !== null && rows !== null && targetRow === null && !searching;
+  // Looked up before the Source filter: a linked job of another source still opens with its summary.
+  const targetRow = target === null ? null : (unfiltered?.find((j) => sameJob(j, target)) ?? null);
+  const targetMissing = target !== null && unfiltered !== null && targetRow === null && !searching;
 
   // Opening from a click pushes a history entry, so browser Back closes the drawer; closing replaces it.
   const openJob = useCallback((key: string) => setFilter({ job: key }), [setFilter]);
@@ -75,8 +93,10 @@ export function JobsTab() {
     }
   };
 
-  const filtered = filter.queues.length > 0 || !!filter.state || !!filter.name || !!filter.from || !!filter.to;
-  const total = data === null ? 0 : totalInScope(data.queues, filter.queues, filter.state);
+  const filtered =
+    filter.queues.length > 0 || !!filter.state || !!filter.name || !!filter.from || !!filter.to || !!source;
+  const scopeQueues = data === null ? [] : data.queues.filter((q) => source === undefined || q.source === source);
+  const total = data === null ? 0 : totalInScope(scopeQueues, filter.queues, filter.state);
 
   return (
     <div>
@@ -90,9 +110,12 @@ export function JobsTab() {
         refreshing={status.inFlight || search.isFetching}
         updatedText={updatedText}
         stale={stale}
-        canRun={permissions.jobsWrite.allowed}
+        canRun={permissions.jobsWrite.allowed && canEnqueueAnywhere(capabilities)}
         onRunJob={() => setRunOpen(true)}
         mode={status.mode}
+        sources={listed}
+        source={source}
+        onSourceChange={setSource}
       />
       <StatusBanner outage={outage} />
       {!searching && status.loading && data === null && !error && <LoadingPlaceholder text="Loading jobs…" />}
@@ -117,11 +140,11 @@ export function JobsTab() {
           {`The name or time filter read the newest ${formatCount(STATUS_FILTER_WINDOW)} jobs per queue and state and stopped there: older matches are not listed.`}
         </div>
       )}
-      {!searching && data !== null && more.jobs.length === 0 && (
+      {!searching && data !== null && shownJobs.length === 0 && (
         <div data-testid={TEST_IDS.jobsEmpty} className={styles.empty}>
           <EmptyState variant="not-found" message={filtered ? 'No jobs match this filter' : 'No jobs yet'}>
             {filtered
-              ? 'Clear the queue, state, name or time filter to see all jobs.'
+              ? 'Clear the queue, state, source, name or time filter to see all jobs.'
               : 'Jobs appear here as soon as a producer adds them to a queue.'}
           </EmptyState>
         </div>
@@ -134,12 +157,15 @@ export function JobsTab() {
           stale={stale && !searching}
           canWrite={permissions.jobsWrite}
           onOpen={openJob}
+          sourceLabels={sourceLabels}
+          capabilities={capabilities}
         />
       )}
+      {/* Kept while the Source filter hides every row of this page: Load more may still bring some. */}
       {!searching && data !== null && more.jobs.length > 0 && (
         <div className={styles.footer}>
           <span data-testid={TEST_IDS.jobsShowing} className={styles.note}>
-            {showingText(more.jobs.length, total, filter.state)}
+            {showingText(shownJobs.length, total, filter.state)}
             {(filter.name || filter.from || filter.to) && ' (the total is before the name and time filters)'}
           </span>
           {more.nextCursor !== null && (
@@ -165,9 +191,16 @@ export function JobsTab() {
           paused={paused}
           onClose={closeJob}
           onOpenJob={openJob}
+          capabilities={capabilities}
         />
       )}
-      {runOpen && <RunJobModal queues={queues} defaultQueue={filter.queues[0]} onDismiss={() => setRunOpen(false)} />}
+      {runOpen && (
+        <RunJobModal
+          queues={runQueues}
+          defaultQueue={filter.queues.find((q) => runQueues.includes(q))}
+          onDismiss={() => setRunOpen(false)}
+        />
+      )}
       <WatchToasts toasts={watcher.toasts} visible={visible} onDismiss={watcher.dismiss} onOpen={openJob} />
     </div>
   );

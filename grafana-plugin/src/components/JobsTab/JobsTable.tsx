@@ -3,8 +3,9 @@ import { css, cx } from '@emotion/css';
 import { useStyles2 } from '@grafana/ui';
 import { jobKey, sameJob, type JobRef, type JobSummary } from '@jobscope/contract';
 import type { Permission } from '../../hooks/usePermissions';
+import type { SourceCapabilities } from '../../utils/jobActions';
 import { getTableStyles } from '../tableStyles';
-import { JOB_COLUMNS, JobRow } from './JobRow';
+import { jobColumns, JobRow } from './JobRow';
 
 interface Props {
   jobs: JobSummary[];
@@ -17,6 +18,10 @@ interface Props {
   canWrite: Permission;
   /** Opens the drawer of the job with this key. */
   onOpen: (key: string) => void;
+  /** Label of each source by id when the table shows a Source column (the list mixes sources); null: no column. */
+  sourceLabels?: ReadonlyMap<string, string> | null;
+  /** What each source can do: row menus list only the actions a job's source supports. */
+  capabilities?: SourceCapabilities;
 }
 
 /**
@@ -24,14 +29,23 @@ interface Props {
  * unique per queue only, and two queues of one name under two prefixes are different queues. A click on a row opens
  * its job's drawer; the job whose drawer is open (`&job=`) is highlighted.
  */
-export function JobsTable({ jobs, highlighted: target, ambiguousQueues, stale, canWrite, onOpen }: Props) {
+export function JobsTable({
+  jobs,
+  highlighted: target,
+  ambiguousQueues,
+  stale,
+  canWrite,
+  onOpen,
+  sourceLabels = null,
+  capabilities = null,
+}: Props) {
   const styles = useStyles2(getTableStyles);
   return (
     <div className={styles.scroll}>
       <table className={cx(styles.table, stale && staleStyle)}>
         <thead>
           <tr>
-            {JOB_COLUMNS.map((c, i) => (
+            {jobColumns(sourceLabels !== null).map((c, i) => (
               <th key={i} scope="col">
                 {c}
               </th>
@@ -49,6 +63,8 @@ export function JobsTable({ jobs, highlighted: target, ambiguousQueues, stale, c
                 highlighted={target !== null && sameJob(job, target)}
                 onOpen={() => onOpen(key)}
                 canWrite={canWrite}
+                sourceLabel={sourceLabels === null ? null : (sourceLabels.get(job.source) ?? job.source)}
+                capabilities={capabilities}
               />
             );
           })}

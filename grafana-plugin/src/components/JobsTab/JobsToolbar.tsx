@@ -13,6 +13,7 @@ import type { JobsStatus } from '../../hooks/useJobsStatus';
 import { formatAbsolute, parseTimeInput, timeParamMs } from '../../utils/format';
 import { TEST_IDS } from '../testIds';
 import { ExportMenu } from './ExportMenu';
+import type { NamedSource } from './useSourceFilter';
 
 /** How long the search box waits after the last keystroke before it searches. */
 export const SEARCH_DEBOUNCE_MS = 300;
@@ -31,6 +32,11 @@ interface Props {
   onRunJob: () => void;
   /** How the table follows the service (the live indicator); nothing shown when `off`. */
   mode?: JobsStatus['mode'];
+  /** The sources to filter by: the Source filter shows when there are several (or one is chosen). */
+  sources?: NamedSource[];
+  /** The Source filter (`&source=`); it narrows the listed jobs. */
+  source?: string;
+  onSourceChange?: (source: string | null) => void;
 }
 
 const MODE_TEXT: Record<Exclude<JobsStatus['mode'], 'off'>, { text: string; title: string }> = {
@@ -157,12 +163,21 @@ export function JobsToolbar(props: Props) {
     canRun,
     onRunJob,
     mode = 'off',
+    sources = [],
+    source,
+    onSourceChange,
   } = props;
   const styles = useStyles2(getStyles);
   // Keep queues from the URL selectable even when the service does not list them (yet).
   const queueNames = [...filter.queues.filter((q) => !queues.includes(q)), ...queues];
   const queueOptions: Array<SelectableValue<string>> = queueNames.map((q) => ({ label: q, value: q }));
   const searching = filter.q !== undefined;
+  // Keep a source from the URL selectable even when the service does not list it.
+  const sourceOptions: Array<ComboboxOption<string>> = [
+    ...sources.map((s) => ({ label: s.label, value: s.id })),
+    ...(source !== undefined && !sources.some((s) => s.id === source) ? [{ label: source, value: source }] : []),
+  ];
+  const showSources = onSourceChange !== undefined && (sources.length > 1 || source !== undefined);
   const onSearch = useCallback(
     (q: string) => onFilterChange({ q: q === '' ? null : q, job: null }, { replace: true }),
     [onFilterChange]
@@ -204,6 +219,20 @@ export function JobsToolbar(props: Props) {
           isClearable
           onChange={(o) => onFilterChange({ state: o?.value ?? null, job: null })}
         />
+        {showSources && (
+          <div data-testid={TEST_IDS.jobsSourceFilter}>
+            <Combobox
+              id="jobs-filter-source"
+              aria-label="Filter by source"
+              placeholder="All sources"
+              width={24}
+              options={sourceOptions}
+              value={source ?? null}
+              isClearable
+              onChange={(o) => onSourceChange(o?.value ?? null)}
+            />
+          </div>
+        )}
       </div>
       <div className={styles.bar}>
         <CommitInput

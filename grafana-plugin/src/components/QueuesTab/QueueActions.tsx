@@ -5,6 +5,7 @@ import { Button, ConfirmModal, Field, Input, RadioButtonGroup, Stack, useStyles2
 import { QUEUE_ACTION_MAX_JOBS, type QueueSummary } from '@jobscope/contract';
 import type { Permission } from '../../hooks/usePermissions';
 import { useQueueAction } from '../../hooks/useQueueAction';
+import { sourceSupports, type SourceCapabilities } from '../../utils/jobActions';
 import { Gated } from '../Actions/Gated';
 import { TEST_IDS } from '../testIds';
 import { buildCleanRequest, CLEAN_DEFAULTS, type CleanForm, type CleanState } from './cleanForm';
@@ -13,6 +14,8 @@ interface Props {
   queue: QueueSummary;
   /** queues:write (Admin): without it the buttons are shown disabled with the reason. */
   permission: Permission;
+  /** What each source can do (the status reply's `sources`): actions the queue's source lacks are not shown. */
+  capabilities?: SourceCapabilities;
 }
 
 /** The first button: Pause a running queue, Resume a paused one. */
@@ -21,8 +24,8 @@ const PAUSE_TOGGLE = {
   resume: { action: 'resume', label: 'Resume', icon: 'play', testId: TEST_IDS.queueActionResume },
 } as const;
 
-/** Pause / Resume, Retry failed and Clean for one queue row. */
-export function QueueActions({ queue, permission }: Props) {
+/** Pause / Resume, Retry failed and Clean for one queue row: those its source supports (the others are hidden). */
+export function QueueActions({ queue, permission, capabilities = null }: Props) {
   const styles = useStyles2(getStyles);
   const mutation = useQueueAction();
   const [confirm, setConfirm] = useState<'retry-failed' | 'clean' | null>(null);
@@ -32,49 +35,64 @@ export function QueueActions({ queue, permission }: Props) {
   // Retry as many as the user saw and confirmed (failures arriving meanwhile are left alone), within the service's cap.
   const retryLimit = Math.min(Math.max(failed, 1), QUEUE_ACTION_MAX_JOBS);
   const toggle = queue.paused ? PAUSE_TOGGLE.resume : PAUSE_TOGGLE.pause;
+  const supports = (action: 'pause' | 'resume' | 'retry-failed' | 'clean') =>
+    sourceSupports(capabilities, queue.source, action);
+  if (!(['pause', 'resume', 'retry-failed', 'clean'] as const).some(supports)) {
+    return (
+      <span className={styles.none} title={`The ${queue.source} source has no queue actions`}>
+        —
+      </span>
+    );
+  }
 
   return (
     <div className={styles.buttons}>
-      <Gated reason={permission.reason}>
-        <Button
-          size="sm"
-          variant="secondary"
-          icon={toggle.icon}
-          disabled={disabled}
-          data-testid={toggle.testId}
-          aria-label={`${toggle.label} queue ${queue.name}`}
-          onClick={() => mutation.mutate({ queue, body: { action: toggle.action } })}
-        >
-          {toggle.label}
-        </Button>
-      </Gated>
-      <Gated reason={permission.reason ?? (failed === 0 ? 'No failed jobs' : null)}>
-        <Button
-          size="sm"
-          variant="secondary"
-          icon="repeat"
-          disabled={disabled || failed === 0}
-          data-testid={TEST_IDS.queueActionRetryFailed}
-          aria-label={`Retry failed jobs of queue ${queue.name}`}
-          onClick={() => setConfirm('retry-failed')}
-        >
-          Retry failed
-        </Button>
-      </Gated>
-      <Gated reason={permission.reason}>
-        <Button
-          size="sm"
-          variant="destructive"
-          fill="outline"
-          icon="trash-alt"
-          disabled={disabled}
-          data-testid={TEST_IDS.queueActionClean}
-          aria-label={`Clean queue ${queue.name}`}
-          onClick={() => setConfirm('clean')}
-        >
-          Clean
-        </Button>
-      </Gated>
+      {supports(toggle.action) && (
+        <Gated reason={permission.reason}>
+          <Button
+            size="sm"
+            variant="secondary"
+            icon={toggle.icon}
+            disabled={disabled}
+            data-testid={toggle.testId}
+            aria-label={`${toggle.label} queue ${queue.name}`}
+            onClick={() => mutation.mutate({ queue, body: { action: toggle.action } })}
+          >
+            {toggle.label}
+          </Button>
+        </Gated>
+      )}
+      {supports('retry-failed') && (
+        <Gated reason={permission.reason ?? (failed === 0 ? 'No failed jobs' : null)}>
+          <Button
+            size="sm"
+            variant="secondary"
+            icon="repeat"
+            disabled={disabled || failed === 0}
+            data-testid={TEST_IDS.queueActionRetryFailed}
+            aria-label={`Retry failed jobs of queue ${queue.name}`}
+            onClick={() => setConfirm('retry-failed')}
+          >
+            Retry failed
+          </Button>
+        </Gated>
+      )}
+      {supports('clean') && (
+        <Gated reason={permission.reason}>
+          <Button
+            size="sm"
+            variant="destructive"
+            fill="outline"
+            icon="trash-alt"
+            disabled={disabled}
+            data-testid={TEST_IDS.queueActionClean}
+            aria-label={`Clean queue ${queue.name}`}
+            onClick={() => setConfirm('clean')}
+          >
+            Clean
+          </Button>
+        </Gated>
+      )}
       {confirm === 'retry-failed' && (
         <ConfirmModal
           isOpen
@@ -213,4 +231,5 @@ function CleanModal({ queue, onConfirm, onDismiss }: CleanModalProps) {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   buttons: css({ display: 'flex', flexWrap: 'nowrap', gap: theme.spacing(1) }),
+  none: css({ color: theme.colors.text.secondary }),
 });

@@ -1,10 +1,11 @@
 import React from 'react';
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Badge, Button, EmptyState, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, Button, EmptyState, FilterInput, LoadingPlaceholder, Pagination, TextLink, useStyles2 } from '@grafana/ui';
 import { JOB_STATES, jobsTabUrl, type QueueSummary } from '@jobscope/contract';
 import { usePermissions, type Permission } from '../../hooks/usePermissions';
 import { useStatusSnapshot } from '../../hooks/useStatusSnapshot';
+import { sourceCapabilities, sourceLabel, type SourceCapabilities } from '../../utils/jobActions';
 import { ambiguousQueueNames } from '../../utils/queues';
 import { describeOutage, StatusBanner } from '../JobsTab/StatusBanner';
 import { StateBadge } from '../JobsTab/StateBadge';
@@ -12,6 +13,7 @@ import { getTableStyles } from '../tableStyles';
 import { RecentActions } from '../RecentActions/RecentActions';
 import { TEST_IDS } from '../testIds';
 import { QueueActions } from './QueueActions';
+import { useQueuePage } from './useQueuePage';
 
 /** Per-queue counts by state, paused flag and workers; each queue and count links to the filtered Jobs tab. */
 export function QueuesTab() {
@@ -23,11 +25,18 @@ export function QueuesTab() {
     (a, b) => a.name.localeCompare(b.name) || a.prefix.localeCompare(b.prefix) || a.source.localeCompare(b.source)
   );
   const ambiguous = ambiguousQueueNames(queues);
-  const sources = new Set(queues.map((q) => q.source));
+  const sources = new Set([...queues.map((q) => q.source), ...(data?.sources ?? []).map((s) => s.id)]);
+  const capabilities = sourceCapabilities(data?.sources);
+  const paged = useQueuePage(queues);
 
   return (
     <div>
       <div className={styles.bar}>
+        {queues.length > 0 && (
+          <div className={styles.filter} data-testid={TEST_IDS.queuesFilter}>
+            <FilterInput placeholder="Filter queues by name" value={paged.filter} onChange={paged.setFilter} escapeRegex={false} width={40} />
+          </div>
+        )}
         <Button variant="secondary" icon={loading ? 'spinner' : 'sync'} onClick={reload}>
           Refresh
         </Button>
@@ -39,7 +48,12 @@ export function QueuesTab() {
           The service found no queues in its sources.
         </EmptyState>
       )}
-      {queues.length > 0 && (
+      {queues.length > 0 && paged.matching === 0 && (
+        <EmptyState variant="not-found" message="No queue matches the filter">
+          No queue name or prefix contains “{paged.filter.trim()}”.
+        </EmptyState>
+      )}
+      {paged.matching > 0 && (
         <div className={table.scroll}>
           <table className={table.table}>
             <thead>
@@ -57,17 +71,29 @@ export function QueuesTab() {
               </tr>
             </thead>
             <tbody>
-              {queues.map((q) => (
+              {paged.rows.map((q) => (
                 <QueueRow
                   key={[q.source, q.prefix, q.name].map(encodeURIComponent).join(':')}
                   queue={q}
                   shared={ambiguous.has(q.name)}
                   showSource={sources.size > 1}
+                  sourceName={sourceLabel(data?.sources, q.source)}
                   canWrite={permissions.queuesWrite}
+                  capabilities={capabilities}
                 />
               ))}
             </tbody>
           </table>
+          <div className={styles.footer}>
+            <span className={table.muted} data-testid={TEST_IDS.queuesShowing}>
+              showing {paged.from.toLocaleString()}–{paged.to.toLocaleString()} of {paged.matching.toLocaleString()}{' '}
+              {paged.matching === 1 ? 'queue' : 'queues'}
+              {paged.matching < queues.length ? ` (${queues.length.toLocaleString()} in all)` : ''}
+            </span>
+            {paged.pages > 1 && (
+              <Pagination currentPage={paged.page} numberOfPages={paged.pages} onNavigate={paged.setPage} hideWhenSinglePage />
+            )}
+          </div>
         </div>
       )}
       <RecentActions />
@@ -80,11 +106,15 @@ interface QueueRowProps {
   /** Another queue of this name is listed (under another prefix or source). */
   shared: boolean;
   showSource: boolean;
+  /** The source's label (e.g. Celery), shown with `showSource`. */
+  sourceName: string;
   /** queues:write, for the row's actions. */
   canWrite: Permission;
+  /** What each source can do: the row shows only the actions its source supports. */
+  capabilities: SourceCapabilities;
 }
 
-function QueueRow({ queue, shared, showSource, canWrite }: QueueRowProps) {
+function QueueRow({ queue, shared, showSource, sourceName, canWrite, capabilities }: QueueRowProps) {
   const styles = useStyles2(getStyles);
   const table = useStyles2(getTableStyles);
   return (
@@ -100,7 +130,7 @@ function QueueRow({ queue, shared, showSource, canWrite }: QueueRowProps) {
           {queue.name}
         </TextLink>
         <div className={cx(table.muted, shared && styles.shared)}>
-          {showSource ? `${queue.source} · ` : ''}prefix {queue.prefix}
+          {showSource ? `${sourceName} · ` : ''}prefix {queue.prefix}
           {shared && ' (another queue has this name)'}
         </div>
       </td>
@@ -135,14 +165,16 @@ function QueueRow({ queue, shared, showSource, canWrite }: QueueRowProps) {
       </td>
       <td className={table.muted}>{queue.version ?? '—'}</td>
       <td>
-        <QueueActions queue={queue} permission={canWrite} />
+        <QueueActions queue={queue} permission={canWrite} capabilities={capabilities} />
       </td>
     </tr>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  bar: css({ display: 'flex', justifyContent: 'flex-end', marginBottom: theme.spacing(2) }),
+  bar: css({ display: 'flex', justifyContent: 'flex-end', gap: theme.spacing(1), marginBottom: theme.spacing(2) }),
+  filter: css({ marginRight: 'auto' }),
+  footer: css({ display: 'flex', alignItems: 'center', justifyContent: 'space-between', marginTop: theme.spacing(1) }),
   count: css({ fontVariantNumeric: 'tabular-nums' }),
   shared: css({ color: theme.colors.warning.text }),
 });

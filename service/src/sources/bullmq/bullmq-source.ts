@@ -51,6 +51,7 @@ const MAX_BYTES_PER_CHAR = 4;
 /** BullMQ queues under one or more key prefixes: reads through read-only Lua scripts, writes through BullMQ's Queue. */
 export class BullMQSource implements JobSource {
   readonly id = 'bullmq';
+  readonly label = 'BullMQ';
   readonly queueRegistry: QueueRegistry;
   readonly reads: SourceReads;
   readonly enqueue: SourceEnqueue;

@@ -101,6 +101,7 @@ function isAfter(p: JobPosition, anchor: JobPosition): boolean {
  */
 export class CelerySource implements JobSource {
   readonly id: string;
+  readonly label: string;
   readonly reads: SourceReads;
   readonly enqueue: CeleryEnqueue;
   readonly actions: CeleryActions;
@@ -122,6 +123,7 @@ export class CelerySource implements JobSource {
 
   constructor(private readonly opts: CelerySourceOptions) {
     this.id = opts.id ?? 'celery';
+    this.label = this.id === 'celery' ? 'Celery' : `Celery (${this.id})`;
     const db = Number(new URL(opts.brokerUrl).pathname.slice(1) || 0);
     this.keys = new CeleryKeys({ keyPrefix: opts.keyPrefix, db, mailbox: opts.mailbox, exchange: 'celery' });
     this.prefix = opts.keyPrefix || `db${db}`;
