@@ -5,9 +5,12 @@ so one setting points both the workers and jobscope at the same Redis. Run a wor
     /usr/bin/python3 -m celery -A jobscope_tasks worker -E --concurrency=2 -n demo@%h
 """
 import os
+import signal
+import threading
 import time
 
 from celery import Celery
+from celery.signals import worker_init
 
 broker = os.environ.get("JOBSCOPE_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 app = Celery("jobscope_tasks", broker=broker, backend=os.environ.get("JOBSCOPE_CELERY_RESULT_URL") or broker)
@@ -20,6 +23,35 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     task_default_queue=os.environ.get("JOBSCOPE_CELERY_DEMO_QUEUE", "celery"),
 )
+
+
+@worker_init.connect
+def _exit_with_parent(**_):
+    """With JOBSCOPE_CELERY_EXIT_WITH_STDIN=1 (npm start), a warm shutdown once stdin closes: the launcher is gone,
+    even when it was killed without a chance to stop its children."""
+    if os.environ.get("JOBSCOPE_CELERY_EXIT_WITH_STDIN") != "1":
+        return
+
+    def watch():
+        # The raw fd, not sys.stdin: a thread blocked in a buffered read holds its lock, and the prefork pool's
+        # children (forked meanwhile) close sys.stdin first thing, which would then wait on that lock forever.
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:
+            pass
+        # Nobody reads our output any more: a write to the dead pipe would fail the shutdown's own logging.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.kill(os.getpid(), signal.SIGTERM)
+        # A warm shutdown waits for running tasks; past that, the whole group (the launcher starts us detached).
+        time.sleep(15)
+        if os.getpgid(0) == os.getpid():
+            os.killpg(0, signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 @app.task(bind=True)

@@ -5,18 +5,21 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { stopProcess } from './private-redis';
+import { isRunning, stopProcess } from './private-redis';
 
 export const CELERY_PYTHON = process.env.JOBSCOPE_CELERY_PYTHON ?? '/usr/bin/python3';
 export const CELERY_APP_DIR = path.resolve(__dirname, '..', 'celery');
+
+/** How to get Celery where it is missing (Debian/Ubuntu packages for /usr/bin/python3). */
+export const CELERY_INSTALL_HINT = 'apt install python3-celery python3-redis';
 
 /** Null when Celery (≥ 5) and redis-py import; else why not, with how to get them. */
 export function celeryMissing(): string | null {
   const r = spawnSync(CELERY_PYTHON, ['-c', 'import celery, redis; assert int(celery.__version__.split(".")[0]) >= 5'], { encoding: 'utf8' });
   if (r.error) {
-    return `${CELERY_PYTHON} not found`;
+    return `${CELERY_PYTHON} not found (${CELERY_INSTALL_HINT})`;
   }
-  return r.status === 0 ? null : 'python3-celery and python3-redis are not installed (apt-get install python3-celery python3-redis)';
+  return r.status === 0 ? null : `Celery >= 5 and redis-py do not import in ${CELERY_PYTHON} (${CELERY_INSTALL_HINT})`;
 }
 
 function celeryEnv(brokerUrl: string, resultUrl?: string): NodeJS.ProcessEnv {
@@ -37,6 +40,13 @@ export interface CeleryWorkerOptions {
   events?: boolean;
   concurrency?: number;
   queues?: string[];
+  /**
+   * Own process group (the worker and its pool), stopped as a group: a terminal's Ctrl-C then reaches only the
+   * launcher, which stops the worker itself (a second SIGINT would make Celery shut down cold).
+   */
+  detached?: boolean;
+  /** The worker stops (warm shutdown) when its stdin closes, i.e. when the Node process that started it dies. */
+  exitWithParent?: boolean;
   /** Lines of the worker's output go here (default: kept for error messages). */
   onLine?(line: string): void;
 }
@@ -46,7 +56,8 @@ export class CeleryWorker {
 
   private constructor(
     readonly process: ChildProcess,
-    readonly hostname: string
+    readonly hostname: string,
+    private readonly group: boolean
   ) {}
 
   /** Starts a worker and resolves once it says it is ready. */
@@ -59,10 +70,22 @@ export class CeleryWorker {
     if (opts.queues) {
       args.push('-Q', opts.queues.join(','));
     }
-    const child = spawn(CELERY_PYTHON, args, { cwd: CELERY_APP_DIR, env: celeryEnv(opts.brokerUrl, opts.resultUrl), stdio: ['ignore', 'pipe', 'pipe'] });
-    const worker = new CeleryWorker(child, opts.hostname);
+    const env = celeryEnv(opts.brokerUrl, opts.resultUrl);
+    if (opts.exitWithParent) {
+      env.JOBSCOPE_CELERY_EXIT_WITH_STDIN = '1';
+    }
+    const child = spawn(CELERY_PYTHON, args, {
+      cwd: CELERY_APP_DIR,
+      env,
+      stdio: [opts.exitWithParent ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      detached: opts.detached ?? false,
+    });
+    const worker = new CeleryWorker(child, opts.hostname, opts.detached ?? false);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`celery worker ${opts.hostname} not ready in 30 s:\n${worker.output.slice(-2000)}`)), 30_000);
+      const timer = setTimeout(() => {
+        worker.kill();
+        reject(new Error(`celery worker ${opts.hostname} not ready in 30 s:\n${worker.output.slice(-2000)}`));
+      }, 30_000);
       const onData = (chunk: Buffer) => {
         const text = chunk.toString();
         worker.output = (worker.output + text).slice(-20_000);
@@ -76,6 +99,10 @@ export class CeleryWorker {
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`celery worker not started: ${err.message}`));
+      });
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`celery worker exited (${code}) before it was ready:\n${worker.output.slice(-2000)}`));
@@ -84,17 +111,44 @@ export class CeleryWorker {
     return worker;
   }
 
+  get pid(): number {
+    return this.process.pid!;
+  }
+
   get log(): string {
     return this.output;
   }
 
-  /** Warm shutdown (SIGTERM), then SIGKILL after `graceMs`. */
-  stop(graceMs = 10_000): Promise<void> {
-    return stopProcess(this.process, graceMs);
+  /** Warm shutdown (SIGTERM), then SIGKILL after `graceMs` (the whole group when detached). */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.group) {
+      return stopProcess(this.process, graceMs);
+    }
+    if (isRunning(this.process)) {
+      const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+      this.signalGroup('SIGTERM');
+      const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    // Pool processes the main process did not take down with it.
+    this.signalGroup('SIGKILL');
   }
 
   kill(): void {
-    this.process.kill('SIGKILL');
+    if (this.group) {
+      this.signalGroup('SIGKILL');
+    } else {
+      this.process.kill('SIGKILL');
+    }
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this.process.pid!, signal);
+    } catch {
+      // the group is gone
+    }
   }
 }
 

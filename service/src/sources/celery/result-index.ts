@@ -16,7 +16,9 @@ export interface IndexedResult {
  * Celery keeps no index of its results (only `celery-task-meta-<id>` keys), and listing them means a SCAN of the
  * whole database. This is the index Celery lacks, in the service's memory: per native state a list ordered by time
  * (appends are the common case: live updates arrive in time order), tombstones for entries that moved, per-queue
- * counts kept on every change, and a bound on its size (oldest finished results go first).
+ * counts kept on every change, and a bound on its size (oldest finished results go first). Bootstrap batches arrive
+ * in SCAN order (any time): they wait unsorted and are sorted into the lists once, at the next read or live update,
+ * instead of merging the whole list once per batch (quadratic: 100 batches of 1,000 cost seconds at 100,000).
  */
 export class ResultIndex {
   private readonly byId = new Map<string, IndexedResult>();
@@ -24,6 +26,8 @@ export class ResultIndex {
   private readonly counts = new Map<string, Map<CeleryNativeState, number>>();
   /** Per list, where its first live entry is (everything before it is a tombstone). */
   private readonly starts = new Map<CeleryNativeState, number>();
+  /** Bulk-loaded entries not yet in their list (in load order; sorted in by `settleAll` before any list is read). */
+  private readonly pending = new Map<CeleryNativeState, IndexedResult[]>();
   private tombstones = 0;
   private seq = 0;
 
@@ -47,13 +51,13 @@ export class ResultIndex {
     const current = this.byId.get(entry.id);
     // A retried task's STARTED carries no time: keep it after its earlier RETRY, not before.
     const ms = current && current.native !== entry.native ? Math.max(entry.ms, current.ms) : entry.ms;
-    this.replace(current, { ...entry, ms, seq: this.nextSeq() });
+    this.replace(current, entryOf(entry, ms, this.nextSeq()));
     this.enforceBound();
   }
 
-  /** Bootstrap results read at `seq`: skipped where a live update came after the read. Merged in order, not re-sorted. */
+  /** Bootstrap results read at `seq`: skipped where a live update came after the read; sorted into the lists on next use. */
   bulkLoad(entries: Array<Omit<IndexedResult, 'seq'>>, seq: number): number {
-    const fresh = new Map<CeleryNativeState, IndexedResult[]>();
+    let added = 0;
     for (const e of entries) {
       const current = this.byId.get(e.id);
       if (current && (current.seq > seq || (current.native === e.native && current.ms === e.ms))) {
@@ -62,22 +66,16 @@ export class ResultIndex {
       if (current) {
         this.unlink(current);
       }
-      const next = { ...e, seq };
+      const next = entryOf(e, e.ms, seq);
       this.byId.set(e.id, next);
       this.count(next, 1);
-      const group = fresh.get(e.native);
+      const group = this.pending.get(e.native);
       if (group) {
         group.push(next);
       } else {
-        fresh.set(e.native, [next]);
+        this.pending.set(e.native, [next]);
       }
-    }
-    let added = 0;
-    for (const [native, items] of fresh) {
-      items.sort((a, b) => a.ms - b.ms);
-      this.lists.set(native, mergeByTime(this.list(native), items));
-      this.starts.set(native, 0);
-      added += items.length;
+      added += 1;
     }
     this.enforceBound();
     return added;
@@ -105,6 +103,7 @@ export class ResultIndex {
   clear(): void {
     this.byId.clear();
     this.lists.clear();
+    this.pending.clear();
     this.counts.clear();
     this.starts.clear();
     this.tombstones = 0;
@@ -131,7 +130,7 @@ export class ResultIndex {
     /** Start below this entry (a page anchor): older, or as old with a greater id. */
     before?: { ms: number; id: string }
   ): { items: IndexedResult[]; complete: boolean } {
-    const list = this.lists.get(native) ?? [];
+    const list = this.settled(native);
     const items: IndexedResult[] = [];
     let read = 0;
     const from = before ? upperBound(list, before.ms) - 1 : list.length - 1;
@@ -155,7 +154,7 @@ export class ResultIndex {
 
   /** How many entries of `native` in `queue` are at or after `sinceMs` (walks back from the newest). */
   countSince(native: CeleryNativeState, queue: string, sinceMs: number): number {
-    const list = this.lists.get(native) ?? [];
+    const list = this.settled(native);
     let n = 0;
     for (let i = list.length - 1; i >= 0 && list[i].ms >= sinceMs; i--) {
       const e = list[i];
@@ -166,9 +165,29 @@ export class ResultIndex {
     return n;
   }
 
+  /** The list of `native` in time order, bulk-loaded entries sorted in (all lists at once: they keep their order). */
+  private settled(native: CeleryNativeState): IndexedResult[] {
+    this.settleAll();
+    return this.lists.get(native) ?? [];
+  }
+
+  /** Sorts every list's bulk-loaded entries into it (stable: ties keep load order, after the list's own). */
+  private settleAll(): void {
+    if (this.pending.size === 0) {
+      return;
+    }
+    for (const [native, items] of this.pending) {
+      items.sort((a, b) => a.ms - b.ms);
+      const list = this.lists.get(native);
+      this.lists.set(native, list && list.length > 0 ? mergeByTime(list, items) : items);
+      this.starts.set(native, 0);
+    }
+    this.pending.clear();
+  }
+
   private list(native: CeleryNativeState): IndexedResult[] {
-    let list = this.lists.get(native);
-    if (!list) {
+    let list = this.settled(native);
+    if (!this.lists.has(native)) {
       list = [];
       this.lists.set(native, list);
     }
@@ -209,6 +228,9 @@ export class ResultIndex {
   /** Over the bound: the oldest entries go, whatever their state. */
   private enforceBound(): void {
     let excess = this.byId.size - this.max;
+    if (excess > 0) {
+      this.settleAll();
+    }
     while (excess > 0) {
       let oldest: { native: CeleryNativeState; e: IndexedResult } | null = null;
       for (const [native, list] of this.lists) {
@@ -237,6 +259,7 @@ export class ResultIndex {
     if (this.tombstones < 1024 || this.tombstones < this.byId.size) {
       return;
     }
+    this.settleAll();
     for (const [native, list] of this.lists) {
       this.lists.set(
         native,
@@ -256,6 +279,14 @@ export class ResultIndex {
     this.starts.clear();
     this.tombstones = 0;
   }
+}
+
+/**
+ * An entry as a plain literal: one object shape for all of them. A `{ ...e, seq }` copy has a shape V8 reads far more
+ * slowly (sorting 100,000 of them took ~250 ms against ~40 ms).
+ */
+function entryOf(e: Omit<IndexedResult, 'seq'>, ms: number, seq: number): IndexedResult {
+  return { id: e.id, native: e.native, ms, queue: e.queue, name: e.name, seq };
 }
 
 function mergeByTime(a: IndexedResult[], b: IndexedResult[]): IndexedResult[] {
