@@ -26,6 +26,8 @@ export interface StackOptions {
   proxyBuffer?: boolean;
   /** Extra service environment, e.g. JOBSCOPE_STREAM_INTERVAL_MS. */
   serviceEnv?: Record<string, string>;
+  /** Also read Celery, on database 1 of the stack's redis-server (`celeryUrl`; BullMQ stays on database 0). */
+  celery?: boolean;
   /** The Grafana version the preview host stands for; default `e2eHost()` (JOBSCOPE_E2E_HOST, else 13.2). */
   grafana?: HostId;
   /** The host page with React's development build (React's warnings reach the console). */
@@ -38,6 +40,8 @@ export interface Stack {
   prefixes: string[];
   apiToken: string;
   redis: PrivateRedis;
+  /** With `celery: true`: the Celery broker and result backend the service reads (database 1 of `redis`). */
+  celeryUrl: string | null;
   service: ServiceProcess;
   /** BullMQ producers and workers for `prefix`. */
   bull: BullmqKit;
@@ -98,6 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       return kit;
     };
     const bull = bullAt(prefix);
+    const celeryUrl = opts.celery ? `${redis.url}/1` : null;
     const service = await startService({
       redisUrl: redis.url,
       prefix: prefixes,
@@ -105,7 +110,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       logDir: E2E_LOG_DIR,
       queues: opts.queues,
       entry: opts.serviceEntry,
-      extraEnv: opts.serviceEnv,
+      extraEnv: { ...(celeryUrl ? { JOBSCOPE_CELERY_BROKER_URL: celeryUrl } : {}), ...opts.serviceEnv },
     });
     cleanups.push(() => service.stop());
     const preview = await startPreviewServer({
@@ -141,7 +146,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       });
       return page;
     };
-    return Object.assign(partial, { redis, bull, bullAt, service, preview, browser, newPage, extraPreview, stop }) as Stack;
+    return Object.assign(partial, { redis, celeryUrl, bull, bullAt, service, preview, browser, newPage, extraPreview, stop }) as Stack;
   } catch (e) {
     await stop();
     throw e;
