@@ -29,6 +29,7 @@ import { createService, type Service } from '../src/service';
 import type { CelerySource } from '../src/sources/celery/celery-source';
 import { latencyStats, redisCpuSeconds, type LatencyStats } from './measure';
 import { serviceCommit } from './report';
+import { type CommandStats, commandStats, statsDelta } from './commandstats';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -203,27 +204,6 @@ async function writeDataset(server: PrivateRedis, db: number, size: number, ref:
   return { size, db, url, newestSuccess, newestFailure, failures, writeMs, bytes };
 }
 
-type CommandStats = Map<string, { calls: number; usec: number }>;
-
-async function commandStats(admin: Redis): Promise<CommandStats> {
-  const stats: CommandStats = new Map();
-  const info = await admin.info('commandstats');
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    stats.set(m[1], { calls: Number(m[2]), usec: Number(m[3]) });
-  }
-  return stats;
-}
-
-function delta(before: CommandStats, after: CommandStats): CommandStats {
-  const out: CommandStats = new Map();
-  for (const [name, a] of after) {
-    const b = before.get(name) ?? { calls: 0, usec: 0 };
-    if (a.calls - b.calls > 0 && name !== 'info') {
-      out.set(name, { calls: a.calls - b.calls, usec: a.usec - b.usec });
-    }
-  }
-  return out;
-}
 
 const scanCalls = (d: CommandStats) => (d.get('scan')?.calls ?? 0) + (d.get('keys')?.calls ?? 0);
 
@@ -270,7 +250,7 @@ async function startOne(data: Dataset, admin: Redis): Promise<Running> {
   }
   const bootstrapMs = performance.now() - started;
   await celery.feed.ready();
-  const d = delta(before, await commandStats(admin));
+  const d = statsDelta(before, await commandStats(admin));
   const redisUs = [...d.values()].reduce((a, c) => a + c.usec, 0);
   if (celery.index.size !== data.size) {
     throw new Error(`${data.size}: the index holds ${celery.index.size} results`);
@@ -406,14 +386,14 @@ async function main(): Promise<void> {
             acc.bytes = bytes;
           }
           acc.cpu += (await redisCpuSeconds(admin)) - cpuBefore;
-          for (const [name, c] of delta(cmdBefore, await commandStats(admin))) {
+          for (const [name, c] of statsDelta(cmdBefore, await commandStats(admin))) {
             const sum = acc.commands.get(name) ?? { calls: 0, usec: 0 };
             acc.commands.set(name, { calls: sum.calls + c.calls, usec: sum.usec + c.usec });
           }
         }
       }
     }
-    const phase = delta(phaseBefore, await commandStats(admin));
+    const phase = statsDelta(phaseBefore, await commandStats(admin));
     const requestScans = scanCalls(phase);
     const totalRequests = [...results.values()].reduce((a, x) => a + x.samples.length, 0);
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type Redis from 'ioredis';
+import { commandStats } from './commandstats';
 
 export interface LatencyStats {
   n: number;
@@ -47,16 +48,6 @@ export interface Measurement {
   redisCommands: CommandCosts;
 }
 
-type CommandStats = Map<string, { calls: number; usec: number }>;
-
-async function commandStats(admin: Redis): Promise<CommandStats> {
-  const stats: CommandStats = new Map();
-  const info = await admin.info('commandstats');
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    stats.set(m[1], { calls: Number(m[2]), usec: Number(m[3]) });
-  }
-  return stats;
-}
 
 /**
  * Collects timings of one thing over several blocks of sequential calls (interleaved with other things' blocks), with

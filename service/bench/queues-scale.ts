@@ -13,6 +13,7 @@ import pino from 'pino';
 import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { loadConfig } from '../src/config';
 import { createService } from '../src/service';
+import { commandStats } from './commandstats';
 
 const COUNTS = (process.env.BENCH_QUEUE_COUNTS ?? '10,100,1000').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_QUEUE_REQUESTS ?? 100);
@@ -36,13 +37,12 @@ const ms = (n: number) => n.toFixed(2);
 const TOP_LEVEL = new Set(['eval', 'evalsha', 'client|list', 'ping', 'xrevrange']);
 
 async function commandTotals(admin: Redis): Promise<{ calls: number; usec: number }> {
-  const info = await admin.info('commandstats');
   let calls = 0;
   let usec = 0;
-  for (const m of info.matchAll(/cmdstat_([a-z|_-]+):calls=(\d+),usec=(\d+)/g)) {
-    if (TOP_LEVEL.has(m[1])) {
-      calls += Number(m[2]);
-      usec += Number(m[3]);
+  for (const [name, c] of await commandStats(admin)) {
+    if (TOP_LEVEL.has(name)) {
+      calls += c.calls;
+      usec += c.usec;
     }
   }
   return { calls, usec };

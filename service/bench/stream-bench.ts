@@ -19,6 +19,7 @@ import { latencyStats, type LatencyStats } from './measure';
 import { BENCH_JOB_OPTS, BENCH_WORKER_NAME, makeReferenceJobs } from './reference-jobs';
 import { RespWriter } from './resp-writer';
 import { spawnService, type SpawnedService } from './service-under-test';
+import { type CommandStats, commandStats, statsDelta } from './commandstats';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
@@ -106,24 +107,6 @@ const CLK_TCK = (() => {
   }
 })();
 
-type CommandStats = Map<string, { calls: number; usec: number }>;
-
-async function commandStats(admin: Redis): Promise<CommandStats> {
-  const stats: CommandStats = new Map();
-  for (const m of (await admin.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    stats.set(m[1], { calls: Number(m[2]), usec: Number(m[3]) });
-  }
-  return stats;
-}
-
-function statsDelta(before: CommandStats, after: CommandStats): CommandStats {
-  const d: CommandStats = new Map();
-  for (const [name, a] of after) {
-    const b = before.get(name) ?? { calls: 0, usec: 0 };
-    if (a.calls - b.calls > 0) d.set(name, { calls: a.calls - b.calls, usec: a.usec - b.usec });
-  }
-  return d;
-}
 
 const cmd = (d: CommandStats, name: string) => d.get(name) ?? { calls: 0, usec: 0 };
 
