@@ -1,9 +1,11 @@
 import {
+  SOURCE_ACTIONS,
   emptyStateCounts,
   type AuditEntry,
   type JobDetail,
   type JobSummary,
   type QueueSummary,
+  type SourceInfo,
   type StatusResponse,
 } from '@jobscope/contract';
 
@@ -141,3 +143,7 @@ export function makeAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry 
     ...overrides,
   };
 }
+
+/** The status reply's `sources` as the service describes BullMQ (everything) and Celery (retry and cancel). */
+export const BULLMQ_SOURCE: SourceInfo = { id: 'bullmq', label: 'BullMQ', supports: { enqueue: true, actions: [...SOURCE_ACTIONS] } };
+export const CELERY_SOURCE: SourceInfo = { id: 'celery', label: 'Celery', supports: { enqueue: true, actions: ['retry', 'cancel'] } };

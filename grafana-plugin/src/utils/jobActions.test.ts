@@ -1,16 +1,10 @@
 import { JOB_STATES, type SourceInfo } from '@jobscope/contract';
+import { BULLMQ_SOURCE, CELERY_SOURCE } from '../test/fixtures';
 import { jobActionsFor, sourceCapabilities, sourceLabel, sourceSupports } from './jobActions';
 
 const SOURCES: SourceInfo[] = [
-  {
-    id: 'bullmq',
-    label: 'BullMQ',
-    supports: {
-      enqueue: true,
-      actions: ['retry', 'remove', 'promote', 'cancel', 'pause', 'resume', 'retry-failed', 'clean'],
-    },
-  },
-  { id: 'celery', label: 'Celery', supports: { enqueue: true, actions: ['retry', 'cancel'] } },
+  BULLMQ_SOURCE,
+  CELERY_SOURCE,
   { id: 'memory', label: 'memory', supports: { enqueue: false, actions: [] } },
 ];
 const caps = sourceCapabilities(SOURCES);

@@ -3,15 +3,14 @@ import { locationService } from '@grafana/runtime';
 import { emptyStateCounts, type JobSummary, type SourceInfo, type StatusResponse } from '@jobscope/contract';
 import { settle, tick } from '../../test/clock';
 import { FakeBackend, type FakeCall, type FakeReply } from '../../test/fakeBackend';
-import { makeDetail, makeJob, makeQueue, makeStatus } from '../../test/fixtures';
+import { BULLMQ_SOURCE, CELERY_SOURCE, makeDetail, makeJob, makeQueue, makeStatus } from '../../test/fixtures';
 import { trackIntervals } from '../../test/intervals';
 import { PROXY, renderJobsTab } from '../../test/renderTab';
 import { currentSearch, setUserRole } from '../../test/TestRouter';
 
-const ALL_ACTIONS = ['retry', 'remove', 'promote', 'cancel', 'pause', 'resume', 'retry-failed', 'clean'];
 const SOURCES: SourceInfo[] = [
-  { id: 'bullmq', label: 'BullMQ', supports: { enqueue: true, actions: ALL_ACTIONS } },
-  { id: 'celery', label: 'Celery', supports: { enqueue: true, actions: ['retry', 'cancel'] } },
+  BULLMQ_SOURCE,
+  CELERY_SOURCE,
   { id: 'memory', label: 'Memory', supports: { enqueue: false, actions: [] } },
 ];
 

@@ -2,22 +2,15 @@ import React from 'react';
 import { act, screen, within } from '@testing-library/react';
 import { emptyStateCounts, type SourceInfo } from '@jobscope/contract';
 import { FakeBackend } from '../../test/fakeBackend';
-import { makeQueue, makeStatus } from '../../test/fixtures';
+import { BULLMQ_SOURCE, CELERY_SOURCE, makeQueue, makeStatus } from '../../test/fixtures';
 import { renderTab } from '../../test/renderTab';
 import { setUserRole } from '../../test/TestRouter';
 import { QueuesTab } from './QueuesTab';
 
 const BUTTONS = ['queue-action-pause', 'queue-action-resume', 'queue-action-retry-failed', 'queue-action-clean'];
 const SOURCES: SourceInfo[] = [
-  {
-    id: 'bullmq',
-    label: 'BullMQ',
-    supports: {
-      enqueue: true,
-      actions: ['retry', 'remove', 'promote', 'cancel', 'pause', 'resume', 'retry-failed', 'clean'],
-    },
-  },
-  { id: 'celery', label: 'Celery', supports: { enqueue: true, actions: ['retry', 'cancel'] } },
+  BULLMQ_SOURCE,
+  CELERY_SOURCE,
   // A source with only some queue actions: those show, the others are hidden.
   { id: 'partial', label: 'Partial', supports: { enqueue: false, actions: ['pause', 'resume'] } },
 ];

@@ -1,9 +1,8 @@
 import React from 'react';
-import { act, fireEvent, render, screen } from '@testing-library/react';
-import { locationService } from '@grafana/runtime';
+import { act, fireEvent, screen } from '@testing-library/react';
 import { FakeBackend } from '../../test/fakeBackend';
 import { makeQueue, makeStatus } from '../../test/fixtures';
-import { TestRouter } from '../../test/TestRouter';
+import { renderTab } from '../../test/renderTab';
 import { TEST_IDS } from '../testIds';
 import { QueuesTab } from './QueuesTab';
 import { QUEUES_PER_PAGE } from './useQueuePage';
@@ -14,12 +13,7 @@ const MANY = Array.from({ length: 1000 }, (_, i) => makeQueue({ name: `q-${Strin
 describe('QueuesTab with 1,000 queues', () => {
   beforeEach(async () => {
     new FakeBackend(() => ({ status: 200, data: makeStatus({ queues: MANY }) })).install();
-    act(() => locationService.push('/a/jobscope-jobs-app/settings?tab=queues'));
-    render(
-      <TestRouter>
-        <QueuesTab />
-      </TestRouter>
-    );
+    renderTab('queues', <QueuesTab />);
     await act(async () => {});
   });
 
