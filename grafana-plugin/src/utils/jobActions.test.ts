@@ -1,6 +1,6 @@
 import { JOB_STATES, type SourceInfo } from '@jobscope/contract';
 import { BULLMQ_SOURCE, CELERY_SOURCE } from '../test/fixtures';
-import { jobActionsFor, sourceCapabilities, sourceLabel, sourceSupports } from './jobActions';
+import { jobActionsFor, listedSources, sourceCapabilities, sourceSupports } from './jobActions';
 
 const SOURCES: SourceInfo[] = [
   BULLMQ_SOURCE,
@@ -53,8 +53,10 @@ describe('sourceSupports', () => {
   });
 
   it('names sources by label, by id when not listed', () => {
-    expect(sourceLabel(SOURCES, 'celery')).toBe('Celery');
-    expect(sourceLabel(SOURCES, 'rq')).toBe('rq');
-    expect(sourceLabel(undefined, 'bullmq')).toBe('bullmq');
+    const label = (sources: SourceInfo[] | undefined, id: string) =>
+      listedSources({ sources, queues: [] }, [{ source: id }]).find((s) => s.id === id)?.label;
+    expect(label(SOURCES, 'celery')).toBe('Celery');
+    expect(label(SOURCES, 'rq')).toBe('rq');
+    expect(label(undefined, 'bullmq')).toBe('bullmq');
   });
 });

@@ -1,4 +1,4 @@
-import type { JobAction, JobActionResponse, JobState, JobSummary, QueueAction, SourceInfo } from '@jobscope/contract';
+import type { JobAction, JobActionResponse, JobState, JobSummary, QueueAction, SourceInfo, StatusResponse } from '@jobscope/contract';
 
 /** Menu order and labels of the job actions. */
 export const JOB_ACTION_MENU: ReadonlyArray<{ action: JobAction; label: string; description: string }> = [
@@ -58,9 +58,34 @@ export function jobActionsFor(
   );
 }
 
-/** Names of the sources when the status reply lists them (the id when a reply has no label for it). */
-export function sourceLabel(sources: readonly SourceInfo[] | null | undefined, id: string): string {
-  return sources?.find((s) => s.id === id)?.label ?? id;
+/** A source as the tabs name it. */
+export interface NamedSource {
+  id: string;
+  label: string;
+}
+
+/** The sources to name: the reply's list, plus any its queues or jobs come from (named by id). */
+export function listedSources(
+  data: Pick<StatusResponse, 'sources' | 'queues'> | null,
+  jobs: ReadonlyArray<Pick<JobSummary, 'source'>> = []
+): NamedSource[] {
+  const listed: NamedSource[] = (data?.sources ?? []).map((s) => ({ id: s.id, label: s.label }));
+  const ids = new Set(listed.map((s) => s.id));
+  for (const id of [...(data?.queues ?? []).map((q) => q.source), ...jobs.map((j) => j.source)]) {
+    if (!ids.has(id)) {
+      ids.add(id);
+      listed.push({ id, label: id });
+    }
+  }
+  return listed;
+}
+
+/** Whether the list mixes sources (or shows another than BullMQ): then each row says which source its job is from. */
+export function mixesSources(
+  sources: readonly NamedSource[],
+  jobs: ReadonlyArray<Pick<JobSummary, 'source'>>
+): boolean {
+  return sources.length > 1 || jobs.some((j) => j.source !== 'bullmq');
 }
 
 const VERB: Record<JobAction, string> = { retry: 'retry', promote: 'promote', cancel: 'cancel', remove: 'remove' };

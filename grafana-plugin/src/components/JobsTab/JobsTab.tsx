@@ -11,7 +11,7 @@ import { useJobsSearch } from '../../hooks/useJobsSearch';
 import { useJobsStatus } from '../../hooks/useJobsStatus';
 import { useMorePages } from '../../hooks/useMorePages';
 import { usePermissions } from '../../hooks/usePermissions';
-import { sourceCapabilities } from '../../utils/jobActions';
+import { listedSources, mixesSources, sourceCapabilities } from '../../utils/jobActions';
 import { ambiguousQueueNames, queueNames } from '../../utils/queues';
 import { formatCount, showingText, totalInScope } from '../../utils/showing';
 import { TEST_IDS } from '../testIds';
@@ -22,7 +22,12 @@ import { WatchToasts } from '../Watch/WatchToasts';
 import { JobsTable } from './JobsTable';
 import { JobsToolbar } from './JobsToolbar';
 import { describeOutage, StatusBanner } from './StatusBanner';
-import { listedSources, mixesSources, useSourceFilter } from './useSourceFilter';
+import { useSourceFilter } from './useSourceFilter';
+
+/** The jobs of `source` (all when no Source filter is set). */
+function ofSource(jobs: JobSummary[], source: string | undefined): JobSummary[] {
+  return source === undefined ? jobs : jobs.filter((j) => j.source === source);
+}
 
 /** The Jobs tab: mounted only while the tab is active, so leaving the tab stops its single timer. */
 export function JobsTab() {
@@ -48,16 +53,13 @@ export function JobsTab() {
   const runQueues = useMemo(() => runnableQueueNames(data?.queues ?? [], capabilities), [data, capabilities]);
   const unfiltered: JobSummary[] | null = searching ? (search.data?.jobs ?? null) : data === null ? null : more.jobs;
   // The Source filter narrows what the service listed (the status route takes no source).
-  const rows = useMemo(
-    () => (source === undefined || unfiltered === null ? unfiltered : unfiltered.filter((j) => j.source === source)),
-    [unfiltered, source]
-  );
+  const rows = useMemo(() => (unfiltered === null ? null : ofSource(unfiltered, source)), [unfiltered, source]);
   const listed = useMemo(() => listedSources(data, unfiltered ?? []), [data, unfiltered]);
   const sourceLabels = useMemo(
     () => (mixesSources(listed, unfiltered ?? []) ? new Map(listed.map((s) => [s.id, s.label])) : null),
     [listed, unfiltered]
   );
-  const shownJobs = source === undefined ? more.jobs : more.jobs.filter((j) => j.source === source);
+  const shownJobs = ofSource(more.jobs, source);
   const ambiguous = useMemo(
     () => ambiguousQueueNames([...(data?.queues ?? []), ...(rows ?? []).map((j) => ({ ...j, name: j.queue }))]),
     [data, rows]

@@ -13,7 +13,7 @@ import type { JobsStatus } from '../../hooks/useJobsStatus';
 import { formatAbsolute, parseTimeInput, timeParamMs } from '../../utils/format';
 import { TEST_IDS } from '../testIds';
 import { ExportMenu } from './ExportMenu';
-import type { NamedSource } from './useSourceFilter';
+import type { NamedSource } from '../../utils/jobActions';
 
 /** How long the search box waits after the last keystroke before it searches. */
 export const SEARCH_DEBOUNCE_MS = 300;

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, ConfirmModal, Field, Input, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import { QUEUE_ACTION_MAX_JOBS, type QueueSummary } from '@jobscope/contract';
+import { QUEUE_ACTIONS, QUEUE_ACTION_MAX_JOBS, type QueueAction, type QueueSummary } from '@jobscope/contract';
 import type { Permission } from '../../hooks/usePermissions';
 import { useQueueAction } from '../../hooks/useQueueAction';
 import { sourceSupports, type SourceCapabilities } from '../../utils/jobActions';
@@ -35,9 +35,8 @@ export function QueueActions({ queue, permission, capabilities = null }: Props) 
   // Retry as many as the user saw and confirmed (failures arriving meanwhile are left alone), within the service's cap.
   const retryLimit = Math.min(Math.max(failed, 1), QUEUE_ACTION_MAX_JOBS);
   const toggle = queue.paused ? PAUSE_TOGGLE.resume : PAUSE_TOGGLE.pause;
-  const supports = (action: 'pause' | 'resume' | 'retry-failed' | 'clean') =>
-    sourceSupports(capabilities, queue.source, action);
-  if (!(['pause', 'resume', 'retry-failed', 'clean'] as const).some(supports)) {
+  const supports = (action: QueueAction) => sourceSupports(capabilities, queue.source, action);
+  if (!QUEUE_ACTIONS.some(supports)) {
     return (
       <span className={styles.none} title={`The ${queue.source} source has no queue actions`}>
         —

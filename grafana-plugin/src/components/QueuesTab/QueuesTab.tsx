@@ -5,7 +5,7 @@ import { Badge, Button, EmptyState, FilterInput, LoadingPlaceholder, Pagination,
 import { JOB_STATES, jobsTabUrl, type QueueSummary } from '@jobscope/contract';
 import { usePermissions, type Permission } from '../../hooks/usePermissions';
 import { useStatusSnapshot } from '../../hooks/useStatusSnapshot';
-import { sourceCapabilities, sourceLabel, type SourceCapabilities } from '../../utils/jobActions';
+import { listedSources, sourceCapabilities, type SourceCapabilities } from '../../utils/jobActions';
 import { ambiguousQueueNames } from '../../utils/queues';
 import { describeOutage, StatusBanner } from '../JobsTab/StatusBanner';
 import { StateBadge } from '../JobsTab/StateBadge';
@@ -25,7 +25,8 @@ export function QueuesTab() {
     (a, b) => a.name.localeCompare(b.name) || a.prefix.localeCompare(b.prefix) || a.source.localeCompare(b.source)
   );
   const ambiguous = ambiguousQueueNames(queues);
-  const sources = new Set([...queues.map((q) => q.source), ...(data?.sources ?? []).map((s) => s.id)]);
+  const sources = listedSources(data);
+  const labels = new Map(sources.map((s) => [s.id, s.label]));
   const capabilities = sourceCapabilities(data?.sources);
   const paged = useQueuePage(queues);
 
@@ -76,8 +77,8 @@ export function QueuesTab() {
                   key={[q.source, q.prefix, q.name].map(encodeURIComponent).join(':')}
                   queue={q}
                   shared={ambiguous.has(q.name)}
-                  showSource={sources.size > 1}
-                  sourceName={sourceLabel(data?.sources, q.source)}
+                  showSource={sources.length > 1}
+                  sourceName={labels.get(q.source) ?? q.source}
                   canWrite={permissions.queuesWrite}
                   capabilities={capabilities}
                 />
