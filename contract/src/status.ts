@@ -87,6 +87,12 @@ export const QueueSummarySchema = z.object({
   workers: z.union([z.number().int(), z.literal('unknown')]),
   /** Library version written by the producer (BullMQ `meta.version`), when known. */
   version: z.string().nullable(),
+  /**
+   * Set when the Redis node holding this queue could not be read (a Cluster master failing over): counts, and the
+   * queue's jobs in `jobs`, are from the last good read, `staleReason` says why. Absent when fresh.
+   */
+  stale: z.literal(true).optional(),
+  staleReason: z.string().optional(),
 });
 export type QueueSummary = z.infer<typeof QueueSummarySchema>;
 
@@ -108,6 +114,17 @@ export const RedisStatusSchema = z.object({
   version: z.string().nullable(),
 });
 export type RedisStatus = z.infer<typeof RedisStatusSchema>;
+
+/** A Redis node (a Cluster master) that did not answer, and the queues it holds. */
+export const UnreachableNodeSchema = z.object({
+  /** `host:port`, or null when the node is not known (no node serves the slot). */
+  node: z.string().nullable(),
+  source: z.string(),
+  /** Queues as `<prefix>:<name>`. */
+  queues: z.array(z.string()),
+  error: z.string(),
+});
+export type UnreachableNode = z.infer<typeof UnreachableNodeSchema>;
 
 /** Every job and queue action name a source can declare in `SourceInfo.supports.actions`. */
 export const SOURCE_ACTIONS = [...JOB_ACTIONS, ...QUEUE_ACTIONS] as const;
@@ -134,7 +151,10 @@ export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 export const StatusResponseSchema = z.object({
   generatedAt: z.string(),
   generatedAtMs: z.number(),
-  /** True when Redis could not be read and this is the last good snapshot. */
+  /**
+   * True when Redis could not be read and this is the last good snapshot. When only some nodes of a Redis Cluster
+   * failed, this stays false and the affected queues say `stale` themselves (see `unreachable`).
+   */
   stale: z.boolean(),
   /** Age of the snapshot when it was sent. */
   ageMs: z.number(),
@@ -160,6 +180,8 @@ export const StatusResponseSchema = z.object({
     items: z.array(WorkerInfoSchema),
   }),
   redis: RedisStatusSchema,
+  /** Redis nodes that could not be read for this snapshot and the queues they hold (absent when all answered). */
+  unreachable: z.array(UnreachableNodeSchema).optional(),
   service: z.object({ name: z.string(), version: z.string() }),
   /** Every source the service reads, with its capabilities (absent from services older than this field). */
   sources: z.array(SourceInfoSchema).optional(),

@@ -1,16 +1,20 @@
 /**
  * `npm run bench:queues`: how discovery, the status snapshot, /api/queues and /metrics scale with the number of queues
- * (10, 100, 1,000 by default; BENCH_QUEUE_COUNTS=10,100,1000) on a private redis-server, standalone. Every queue is a
- * real BullMQ queue (Queue.addBulk: 3 waiting, 1 prioritized, 1 delayed job) under its own prefix per size. Per size:
+ * (10, 100, 1,000 by default; BENCH_QUEUE_COUNTS=10,100,1000) on a private redis-server (standalone) and on a private
+ * Redis Cluster of 3 masters + 3 replicas (BENCH_TOPOLOGIES=standalone,cluster). Every queue is a real BullMQ queue
+ * (Queue.addBulk: 3 waiting, 1 prioritized, 1 delayed job) under its own prefix per size; on the Cluster each queue is
+ * named `{q-NNNN}`, its own hash slot: the worst case, one script call per queue spread over the masters. Per size:
  * discovery time (SCAN of the prefix + the meta checks), and for each route p50/p99 over BENCH_QUEUE_REQUESTS
  * in-process requests (caches off), Redis time per request and the longest single call (INFO commandstats and
- * SLOWLOG with every command logged): what one call blocks Redis for, bounded by JOBSCOPE_QUEUES_PER_CALL (50) queues
- * per script call. Ratios to the smallest size are measured in the same run. Figures, not a pass/fail test.
+ * SLOWLOG with every command logged, summed over the masters): what one call blocks Redis for, bounded by
+ * JOBSCOPE_QUEUES_PER_CALL (50) queues per script call. Ratios to the smallest size are measured in the same run.
+ * Figures, not a pass/fail test.
  */
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import pino from 'pino';
 import { PrivateRedis } from '../../scripts/lib/private-redis';
+import { LocalRedisCluster } from '../../scripts/lib/redis-cluster';
 import { loadConfig } from '../src/config';
 import { createService } from '../src/service';
 import { commandStats } from './commandstats';
@@ -18,6 +22,47 @@ import { commandStats } from './commandstats';
 const COUNTS = (process.env.BENCH_QUEUE_COUNTS ?? '10,100,1000').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_QUEUE_REQUESTS ?? 100);
 const ROUTES = ['/api/settings/jobs/status', '/api/queues', '/metrics'] as const;
+const TOPOLOGIES = (process.env.BENCH_TOPOLOGIES ?? 'standalone,cluster').split(',') as Array<'standalone' | 'cluster'>;
+
+/** A private Redis to measure on: how BullMQ and the service reach it, and one admin connection per master. */
+interface Backend {
+  connection: () => Redis | Cluster;
+  env: Record<string, string>;
+  admins: Redis[];
+  queueName: (i: number) => string;
+  close: () => Promise<void>;
+}
+
+async function standalone(): Promise<Backend> {
+  const redis = await PrivateRedis.start();
+  const admin = new Redis(redis.url);
+  return {
+    connection: () => new Redis(redis.url, { maxRetriesPerRequest: null }),
+    env: { REDIS_URL: redis.url },
+    admins: [admin],
+    queueName: (i) => `q-${String(i).padStart(4, '0')}`,
+    close: async () => {
+      admin.disconnect();
+      await redis.destroy();
+    },
+  };
+}
+
+async function cluster(): Promise<Backend> {
+  const local = await LocalRedisCluster.start();
+  const masters = (await local.topology()).filter((n) => n.role === 'master');
+  const admins = masters.map((m) => new Redis({ host: '127.0.0.1', port: m.port }));
+  return {
+    connection: () => new Cluster(local.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }))),
+    env: { JOBSCOPE_REDIS_CLUSTER_NODES: local.seedList },
+    admins,
+    queueName: (i) => `{q-${String(i).padStart(4, '0')}}`,
+    close: async () => {
+      admins.forEach((a) => a.disconnect());
+      await local.destroy();
+    },
+  };
+}
 
 interface RouteFigure {
   p50: number;
@@ -36,28 +81,35 @@ const ms = (n: number) => n.toFixed(2);
  */
 const TOP_LEVEL = new Set(['eval', 'evalsha', 'client|list', 'ping', 'xrevrange']);
 
-async function commandTotals(admin: Redis): Promise<{ calls: number; usec: number }> {
+async function commandTotals(admins: Redis[]): Promise<{ calls: number; usec: number }> {
   let calls = 0;
   let usec = 0;
-  for (const [name, c] of await commandStats(admin)) {
-    if (TOP_LEVEL.has(name)) {
-      calls += c.calls;
-      usec += c.usec;
+  for (const admin of admins) {
+    for (const [name, c] of await commandStats(admin)) {
+      if (TOP_LEVEL.has(name)) {
+        calls += c.calls;
+        usec += c.usec;
+      }
     }
   }
   return { calls, usec };
 }
 
-async function longestCallUs(admin: Redis): Promise<number> {
-  const log = (await admin.call('SLOWLOG', 'GET', '1000')) as Array<[number, number, number, string[]]>;
-  return log.filter((e) => TOP_LEVEL.has(String(e[3][0]).toLowerCase())).reduce((m, e) => Math.max(m, Number(e[2])), 0);
+async function longestCallUs(admins: Redis[]): Promise<number> {
+  let longest = 0;
+  for (const admin of admins) {
+    const log = (await admin.call('SLOWLOG', 'GET', '1000')) as Array<[number, number, number, string[]]>;
+    longest = log.filter((e) => TOP_LEVEL.has(String(e[3][0]).toLowerCase())).reduce((m, e) => Math.max(m, Number(e[2])), longest);
+  }
+  return longest;
 }
 
-async function seed(redis: PrivateRedis, prefix: string, count: number): Promise<void> {
+async function seed(backend: Backend, prefix: string, count: number): Promise<void> {
+  const connection = backend.connection();
   for (let i = 0; i < count; i += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, count - i) }, async (_, j) => {
-        const q = new Queue(`q-${String(i + j).padStart(4, '0')}`, { connection: redis.connection, prefix });
+        const q = new Queue(backend.queueName(i + j), { connection, prefix });
         await q.addBulk([
           { name: 'a', data: { n: 1 } },
           { name: 'b', data: { n: 2 } },
@@ -69,18 +121,19 @@ async function seed(redis: PrivateRedis, prefix: string, count: number): Promise
       })
     );
   }
+  connection.disconnect();
 }
 
-async function main(): Promise<void> {
-  const redis = await PrivateRedis.start();
-  const admin = new Redis(redis.url);
-  const rows: Array<{ queues: number; discoveryMs: number; routes: Record<string, RouteFigure> }> = [];
+async function measure(topology: 'standalone' | 'cluster'): Promise<Row[]> {
+  const backend = topology === 'cluster' ? await cluster() : await standalone();
+  const { admins } = backend;
+  const rows: Row[] = [];
   try {
     for (const count of COUNTS) {
       const prefix = `qs${count}`;
-      await seed(redis, prefix, count);
+      await seed(backend, prefix, count);
       const config = loadConfig({
-        REDIS_URL: redis.url,
+        ...backend.env,
         JOBSCOPE_PREFIXES: prefix,
         JOBSCOPE_SNAPSHOT_TTL_MS: '0',
         JOBSCOPE_STATS_TTL_MS: '0',
@@ -92,23 +145,27 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         await service.source.queueRegistry.refresh();
         const discoveryMs = performance.now() - t0;
+        const found = service.source.queueRegistry.list().length;
+        if (found !== count) throw new Error(`discovery found ${found} of ${count} queues (${topology})`);
         const routes: Record<string, RouteFigure> = {};
         for (const route of ROUTES) {
           for (let i = 0; i < 10; i++) await (await service.app.request(route)).arrayBuffer(); // warm-up
-          await admin.config('SET', 'slowlog-log-slower-than', '0');
-          await admin.call('SLOWLOG', 'RESET');
-          const before = await commandTotals(admin);
+          for (const admin of admins) {
+            await admin.config('SET', 'slowlog-log-slower-than', '0');
+            await admin.call('SLOWLOG', 'RESET');
+          }
+          const before = await commandTotals(admins);
           const times: number[] = [];
           for (let i = 0; i < REQUESTS; i++) {
             const s = performance.now();
             const res = await service.app.request(route);
             await res.arrayBuffer();
-            if (res.status !== 200) throw new Error(`${route} answered ${res.status} with ${count} queues`);
+            if (res.status !== 200) throw new Error(`${route} answered ${res.status} with ${count} queues (${topology})`);
             times.push(performance.now() - s);
           }
-          const after = await commandTotals(admin);
-          const longest = await longestCallUs(admin);
-          await admin.config('SET', 'slowlog-log-slower-than', '10000');
+          const after = await commandTotals(admins);
+          const longest = await longestCallUs(admins);
+          for (const admin of admins) await admin.config('SET', 'slowlog-log-slower-than', '10000');
           times.sort((a, b) => a - b);
           routes[route] = {
             p50: percentile(times, 50),
@@ -118,26 +175,39 @@ async function main(): Promise<void> {
             longestCallUs: longest,
           };
         }
-        rows.push({ queues: count, discoveryMs, routes });
-        console.log(`[bench:queues] ${count} queues done (discovery ${ms(discoveryMs)} ms)`);
+        rows.push({ topology, queues: count, discoveryMs, routes });
+        console.log(`[bench:queues] ${topology}: ${count} queues done (discovery ${ms(discoveryMs)} ms)`);
       } finally {
         await service.close();
       }
     }
   } finally {
-    admin.disconnect();
-    await redis.destroy();
+    await backend.close();
   }
+  return rows;
+}
 
+interface Row {
+  topology: string;
+  queues: number;
+  discoveryMs: number;
+  routes: Record<string, RouteFigure>;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const topology of TOPOLOGIES) {
+    rows.push(...(await measure(topology)));
+  }
   const base = rows[0];
-  console.log(`\nQueues scale (standalone Redis, private redis-server; ${REQUESTS} in-process requests per route, caches off)\n`);
-  console.log('| Queues | Discovery | Route | p50 ms | p99 ms | Redis µs/request | Redis calls/request (top-level) | Longest call µs | p50 / ' + base.queues + ' queues |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(`\nQueues scale (private redis-server / private 3+3 Redis Cluster; ${REQUESTS} in-process requests per route, caches off)\n`);
+  console.log(`| Redis | Queues | Discovery | Route | p50 ms | p99 ms | Redis µs/request | Redis calls/request (top-level) | Longest call µs | p50 / ${base.topology} ${base.queues} queues |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     for (const route of ROUTES) {
       const f = row.routes[route];
       console.log(
-        `| ${row.queues} | ${ms(row.discoveryMs)} ms | \`${route}\` | ${ms(f.p50)} | ${ms(f.p99)} | ${Math.round(f.redisUsPerRequest)} | ${f.callsPerRequest.toFixed(1)} | ${f.longestCallUs} | ${(f.p50 / base.routes[route].p50).toFixed(2)}× |`
+        `| ${row.topology} | ${row.queues} | ${ms(row.discoveryMs)} ms | \`${route}\` | ${ms(f.p50)} | ${ms(f.p99)} | ${Math.round(f.redisUsPerRequest)} | ${f.callsPerRequest.toFixed(1)} | ${f.longestCallUs} | ${(f.p50 / base.routes[route].p50).toFixed(2)}× |`
       );
     }
   }

@@ -22,6 +22,10 @@ const EnvSchema = z.object({
     .refine((list) => list.every((entry) => /^[^\s:]+:\d{1,5}$/.test(entry)), 'each entry must be host:port')
     .optional(),
   JOBSCOPE_REDIS_SENTINEL_NAME: z.string().min(1).max(200).optional(),
+  JOBSCOPE_REDIS_CLUSTER_NODES: csv
+    .refine((list) => list.length > 0, 'needs at least one host:port')
+    .refine((list) => list.every((entry) => /^[^\s:]+:\d{1,5}$/.test(entry)), 'each entry must be host:port')
+    .optional(),
   JOBSCOPE_REDIS_SENTINEL_PASSWORD: z.string().optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8787),
@@ -104,6 +108,11 @@ export interface Config {
    * is and follows failovers; REDIS_URL then only gives the data nodes' user, password and database.
    */
   redisSentinel: RedisSentinelConfig | null;
+  /**
+   * Seed nodes of a Redis Cluster (JOBSCOPE_REDIS_CLUSTER_NODES): the service uses a Cluster client that learns the
+   * rest of the topology from them; REDIS_URL then only gives user, password and TLS (rediss://).
+   */
+  redisClusterNodes: Array<{ host: string; port: number }> | null;
   host: string;
   port: number;
   prefixes: string[];
@@ -171,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisTlsCa: readTlsCa(e.JOBSCOPE_REDIS_TLS_CA_FILE, e.REDIS_URL),
     redisSentinel: sentinelConfig(e),
+    redisClusterNodes: clusterNodes(e),
     host: e.HOST,
     port: e.PORT,
     prefixes: e.JOBSCOPE_PREFIXES,
@@ -235,13 +245,28 @@ function sentinelConfig(e: z.infer<typeof EnvSchema>): RedisSentinelConfig | nul
     throw fail('JOBSCOPE_REDIS_SENTINELS', 'Sentinel with TLS (a rediss:// REDIS_URL) is not supported yet');
   }
   return {
-    sentinels: e.JOBSCOPE_REDIS_SENTINELS.map((entry) => {
-      const at = entry.lastIndexOf(':');
-      return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
-    }),
+    sentinels: e.JOBSCOPE_REDIS_SENTINELS.map(hostPort),
     name: e.JOBSCOPE_REDIS_SENTINEL_NAME,
     password: e.JOBSCOPE_REDIS_SENTINEL_PASSWORD ?? null,
   };
+}
+
+function clusterNodes(e: z.infer<typeof EnvSchema>): Array<{ host: string; port: number }> | null {
+  if (!e.JOBSCOPE_REDIS_CLUSTER_NODES) {
+    return null;
+  }
+  if (e.JOBSCOPE_REDIS_SENTINELS) {
+    throw new ConfigError('invalid configuration: JOBSCOPE_REDIS_CLUSTER_NODES: cannot be combined with JOBSCOPE_REDIS_SENTINELS (a Cluster fails over by itself)');
+  }
+  if (/^rediss?:\/\/[^/]*\/[1-9]/.test(e.REDIS_URL)) {
+    throw new ConfigError('invalid configuration: JOBSCOPE_REDIS_CLUSTER_NODES: a Redis Cluster has only database 0; drop the database from REDIS_URL');
+  }
+  return e.JOBSCOPE_REDIS_CLUSTER_NODES.map(hostPort);
+}
+
+function hostPort(entry: string): { host: string; port: number } {
+  const at = entry.lastIndexOf(':');
+  return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
 }
 
 /** The CA file's PEM text, read once at start; a missing, unreadable or non-PEM file is a ConfigError. */

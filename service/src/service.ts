@@ -1,8 +1,8 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis/topology';
 import type { Hono } from 'hono';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { createRedisClient } from './redis/connection';
+import { createServiceClient } from './redis/connection';
 import { RedisProbe } from './redis/probe';
 import { BullMQSource } from './sources/bullmq/bullmq-source';
 import { CelerySource } from './sources/celery/celery-source';
@@ -17,7 +17,7 @@ import { createMetrics, type ServiceMetrics } from './metrics/metrics';
 
 export interface Service {
   app: Hono;
-  redis: Redis;
+  redis: RedisClient;
   source: BullMQSource;
   registry: SourceRegistry;
   streams: StreamHub;
@@ -38,7 +38,11 @@ export interface ServiceOptions {
 
 /** Wires the parts together; `main.ts` adds the socket, tests call `service.app.request()`. */
 export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
-  const redis = createRedisClient(config.redisUrl, logger, { tlsCa: config.redisTlsCa, sentinel: config.redisSentinel });
+  const redis = createServiceClient(config.redisUrl, logger, {
+    tlsCa: config.redisTlsCa,
+    sentinel: config.redisSentinel,
+    cluster: config.redisClusterNodes,
+  });
   const probe = new RedisProbe(redis);
   const source = new BullMQSource(redis, {
     prefixes: config.prefixes,
@@ -76,7 +80,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     readToken: config.readToken,
     registry,
     snapshots,
-    // Read-only mode writes nothing to Redis, the audit stream included.
+    // Read-only mode writes nothing to RedisClient, the audit stream included.
     audit: new AuditLog(logger, config.auditKey && !config.readOnly ? { redis, key: config.auditKey } : null),
     streams,
     readOnly: config.readOnly,
@@ -113,8 +117,8 @@ function celerySource(config: Config, logger: Logger): CelerySource {
   return new CelerySource({ ...c, discoveryIntervalMs: config.discoveryIntervalMs, tlsCa: config.redisTlsCa, logger });
 }
 
-/** Gives the first connection a moment; the service starts anyway (and recovers) when Redis is down. */
-function waitForReady(redis: Redis, timeoutMs: number): Promise<void> {
+/** Gives the first connection a moment; the service starts anyway (and recovers) when RedisClient is down. */
+function waitForReady(redis: RedisClient, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') {
     return Promise.resolve();
   }

@@ -3,6 +3,7 @@
  * worker in CLIENT LIST and adopts its queue with O(1) reads.
  */
 import { Queue, Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import { deleteByPrefix, testPrefix } from './helpers/prefix';
 import { getJson, sharedConnection, startService } from './helpers/service';
 import type { Service } from '../src/service';
@@ -18,7 +19,7 @@ afterAll(async () => {
   await worker?.close(true);
   await Promise.all(queues.map((q) => q.close()));
   if (service) {
-    await deleteByPrefix(service.redis, prefix);
+    await deleteByPrefix(service.redis as Redis, prefix);
     await service.close();
   }
 });

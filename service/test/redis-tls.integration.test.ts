@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { Job, Queue, Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import { StatusResponseSchema, jobPath } from '@jobscope/contract';
 import { ConfigError, loadConfig } from '../src/config';
 import type { Service } from '../src/service';
@@ -103,7 +104,7 @@ describe('with JOBSCOPE_REDIS_TLS_CA_FILE = the CA that signed the server certif
 
   it('connects over TLS, verified against the CA', () => {
     expect(service.redis.status).toBe('ready');
-    const socket = service.redis.stream;
+    const socket = (service.redis as Redis).stream;
     expect(socket).toBeInstanceOf(tls.TLSSocket);
     expect((socket as tls.TLSSocket).authorized).toBe(true);
     expect((socket as tls.TLSSocket).getPeerCertificate().issuer.CN).toBe('jobscope test CA good');

@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 test('reads the primary the sentinels name', async () => {
-  expect(service.redis.options.port).not.toBe(setup.primary.port); // not from REDIS_URL…
+  expect((service.redis as Redis).options.port).not.toBe(setup.primary.port); // not from REDIS_URL…
   expect((await service.redis.call('ROLE')) as string[]).toEqual(expect.arrayContaining(['master']));
   const s = await status();
   expect(s).toMatchObject({ httpStatus: 200, stale: false });

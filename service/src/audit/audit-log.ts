@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/topology';
 import { AUDIT_MAX_ENTRIES, type AuditEntry, AuditEntrySchema } from '@jobscope/contract';
 import type { Logger } from '../logger';
 import { isReadMethod } from '../http/auth';
@@ -17,13 +17,13 @@ declare module 'hono' {
   }
 }
 
-/** Where `newest` read from: the Redis stream all replicas share, or this process's memory. */
+/** Where `newest` read from: the RedisClient stream all replicas share, or this process's memory. */
 export type AuditScope = 'shared' | 'replica';
 
 /**
- * Every write, newest first (and one structured log line each). With `shared`, entries go to a capped Redis stream
- * (`XADD <key> MAXLEN ~ max`) that every replica on this Redis appends to and reads from, so any replica shows the
- * same trail; this process also keeps its own bounded ring, which answers while that Redis cannot (and is the only
+ * Every write, newest first (and one structured log line each). With `shared`, entries go to a capped RedisClient stream
+ * (`XADD <key> MAXLEN ~ max`) that every replica on this RedisClient appends to and reads from, so any replica shows the
+ * same trail; this process also keeps its own bounded ring, which answers while that RedisClient cannot (and is the only
  * store in read-only mode, where the service writes nothing).
  */
 export class AuditLog {
@@ -32,7 +32,7 @@ export class AuditLog {
 
   constructor(
     private readonly logger: Logger,
-    private readonly shared: { redis: Redis; key: string } | null = null,
+    private readonly shared: { redis: RedisClient; key: string } | null = null,
     private readonly max = AUDIT_MAX_ENTRIES
   ) {}
 
@@ -63,7 +63,7 @@ export class AuditLog {
         const rows = await this.shared.redis.xrevrange(this.shared.key, '+', '-', 'COUNT', limit);
         return { entries: rows.flatMap(([, fields]) => parseEntry(fields)), scope: 'shared' };
       } catch {
-        // Redis is unreachable: what this replica saw is better than nothing, and says so.
+        // RedisClient is unreachable: what this replica saw is better than nothing, and says so.
       }
     }
     return { entries: this.entries.slice(0, limit), scope: 'replica' };

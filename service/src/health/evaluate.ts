@@ -126,6 +126,19 @@ export function buildHealthResponse(reading: StatsReading, settings: HealthSetti
     });
   }
 
+  for (const node of reading.unreachable) {
+    if (queue !== undefined && !node.queues.some((q) => q.endsWith(`:${queue}`))) {
+      continue;
+    }
+    add('redis:nodes', {
+      componentId: node.node ?? 'redis',
+      componentType: 'datastore',
+      status: 'fail',
+      time,
+      output: `Redis node ${node.node ?? '(unknown)'} unreachable (${node.queues.length} queue(s): ${node.queues.slice(0, 20).join(', ')}${node.queues.length > 20 ? ', …' : ''}): ${node.error}`,
+    });
+  }
+
   for (const stats of reading.queues) {
     if (queue !== undefined && stats.name !== queue) {
       continue;

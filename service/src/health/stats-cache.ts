@@ -1,4 +1,4 @@
-import type { RedisStatus } from '@jobscope/contract';
+import type { RedisStatus, UnreachableNode } from '@jobscope/contract';
 import type { QueueStats, QueueStatsReport } from '../sources/source';
 import type { SourceRegistry } from '../sources/registry';
 import { errorMessage, type RedisProbe } from '../redis/probe';
@@ -13,6 +13,8 @@ export interface StatsReading {
   workers: QueueStatsReport['workers'];
   /** Why the queue stats are missing although Redis answered PING (e.g. a script error); null when fine. */
   statsError: string | null;
+  /** Cluster nodes that did not answer; their queues are missing from `queues`. */
+  unreachable: UnreachableNode[];
   windowMs: number;
 }
 
@@ -55,7 +57,7 @@ export class StatsCache {
 
   private async read(): Promise<StatsReading> {
     const now = this.now();
-    const base = { takenAtMs: now, windowMs: this.opts.windowMs, workers: { status: 'ok' as const, reason: null } };
+    const base = { takenAtMs: now, windowMs: this.opts.windowMs, workers: { status: 'ok' as const, reason: null }, unreachable: [] };
     let reading: StatsReading;
     try {
       const request = { windowMs: this.opts.windowMs, now, maxLockChecks: this.opts.maxLockChecks };
@@ -76,6 +78,7 @@ export class StatsCache {
           queues: failed ? [] : ok.flatMap((r) => r.value.queues),
           workers: unknown ? unknown.value.workers : base.workers,
           statsError: failed ? errorMessage(failed.reason) : null,
+          unreachable: ok.flatMap((r) => r.value.unreachable ?? []),
         };
       }
     } catch (err) {

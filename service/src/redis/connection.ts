@@ -1,4 +1,5 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisClient } from './topology';
 import type { Logger } from '../logger';
 
 export interface RedisClientOptions {
@@ -44,6 +45,77 @@ export function tlsCertificateErrorText(err: Error & { code?: string }): string 
   return `the Redis server's TLS certificate could not be verified (${err.code}: ${err.message}); check JOBSCOPE_REDIS_TLS_CA_FILE and the host name in REDIS_URL`;
 }
 
+/** Per connection: no offline queue, one retry, 2 s to connect and 2 s per command, reconnecting in the background. */
+const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2000,
+  // A frozen Redis must not hold a 2 s poll for long; the slowest read (200 queues) takes ~15 ms.
+  commandTimeout: 2000,
+  retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+};
+
+function tlsOptions(url: string, tlsCa: string | null): Pick<RedisOptions, 'tls'> {
+  // Only `ca` is set: Node's defaults (rejectUnauthorized, host name check against the host) stay on.
+  return url.startsWith('rediss://') ? { tls: tlsCa ? { ca: tlsCa } : {} } : {};
+}
+
+/** The service's client for the BullMQ source, actions and audit: a Cluster client with `cluster` seed nodes. */
+export function createServiceClient(
+  url: string,
+  logger: Logger,
+  opts: RedisClientOptions & { cluster: Array<{ host: string; port: number }> | null }
+): RedisClient {
+  return opts.cluster ? createClusterClient(url, opts.cluster, logger, opts.tlsCa ?? null) : createRedisClient(url, logger, opts);
+}
+
+/**
+ * A Cluster client from seed nodes; user, password and TLS come from REDIS_URL. It follows MOVED and ASK itself
+ * (resharding), and re-reads the slot map every second, so a replica promoted after its master died serves that
+ * master's slots within about a second. A command for a master that is down fails after its first reconnect attempt
+ * (one retry per command): the BullMQ source then serves that node's queues from the last good read, marked stale.
+ */
+function createClusterClient(url: string, nodes: Array<{ host: string; port: number }>, logger: Logger, tlsCa: string | null): Cluster {
+  const parsed = new URL(url);
+  const { enableOfflineQueue: _nodesQueue, ...nodeOptions } = FAIL_FAST;
+  const options: ClusterOptions = {
+    enableOfflineQueue: false,
+    scaleReads: 'master',
+    slotsRefreshInterval: 1000,
+    slotsRefreshTimeout: 2000,
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    // Up to ~1.6 s of retries while the slot map catches up, then the command fails (the read goes stale for it).
+    maxRedirections: 8,
+    clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    redisOptions: {
+      // Without FAIL_FAST's enableOfflineQueue: node connections are made lazily on their first command, which must
+      // wait for the connection, not fail (ioredis turns the nodes' offline queue on).
+      ...nodeOptions,
+      ...tlsOptions(url, tlsCa),
+      username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+      password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    },
+  };
+  const client = new Cluster(nodes, options);
+  let lastError = '';
+  const logOnce = (err: Error, what: string) => {
+    if (err.message !== lastError) {
+      lastError = err.message;
+      logger.warn({ err: err.message }, what);
+    }
+  };
+  client.on('error', (err: Error) => logOnce(err, 'redis cluster error'));
+  client.on('node error', (err: Error, node: string) => logOnce(err, `redis cluster node ${node} error`));
+  client.on('ready', () => {
+    if (lastError) {
+      logger.info('redis cluster connection restored');
+    }
+    lastError = '';
+  });
+  return client;
+}
+
 /** ioredis's text for a command sent while the connection is down and the offline queue is off. */
 const OFFLINE = /enableOfflineQueue/;
 
@@ -53,18 +125,7 @@ const OFFLINE = /enableOfflineQueue/;
  * certificate against `tlsCa` (or the system CAs); `redis://` is plain TCP.
  */
 export function createRedisClient(url: string, logger: Logger, opts: RedisClientOptions = {}): Redis {
-  const options: RedisOptions = {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    // A frozen Redis must not hold a 2 s poll for long; the slowest read (200 queues) takes ~15 ms.
-    commandTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  };
-  if (url.startsWith('rediss://') && opts.tlsCa) {
-    // Only `ca` is set: Node's defaults (rejectUnauthorized, host name check against the URL's host) stay on.
-    options.tls = { ca: opts.tlsCa };
-  }
+  const options: RedisOptions = { ...FAIL_FAST, ...tlsOptions(url, opts.tlsCa ?? null) };
   if (opts.sentinel) {
     options.sentinels = opts.sentinel.sentinels;
     options.name = opts.sentinel.name;

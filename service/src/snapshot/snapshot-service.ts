@@ -2,7 +2,9 @@ import {
   STATUS_FILTER_WINDOW,
   stateRank,
   type JobSummary,
+  type QueueSummary,
   type RedisStatus,
+  type UnreachableNode,
   type StatusQuery,
   type StatusResponse,
 } from '@jobscope/contract';
@@ -183,6 +185,7 @@ export class SnapshotService {
         throw new Error(redisErrorText(redis.error ?? 'redis unavailable'));
       }
       const generatedAtMs = this.now();
+      const unreachable = parts.flatMap((p) => p.unreachable ?? []);
       const value: StatusResponse = {
         generatedAt: new Date(generatedAtMs).toISOString(),
         generatedAtMs,
@@ -197,10 +200,11 @@ export class SnapshotService {
           fromMs: query.from ?? null,
           toMs: query.to ?? null,
         },
-        ...this.page(query, parts, page),
-        queues: parts.flatMap((p) => p.queues),
+        ...this.page(query, parts, page, entry.lastGood),
+        queues: withLastGoodCounts(parts.flatMap((p) => p.queues), entry.lastGood),
         workers: mergeWorkers(parts.map((p) => p.workers)),
         redis,
+        ...(unreachable.length ? { unreachable } : {}),
         service: { name: SERVICE_NAME, version: SERVICE_VERSION },
         sources: this.opts.registry.describe(),
       };
@@ -218,11 +222,20 @@ export class SnapshotService {
    */
   private page(
     query: StatusQuery,
-    parts: Array<{ jobs: JobSummary[]; positions?: JobPosition[]; complete?: boolean }>,
-    page: { anchor: PageAnchor; time: number } | null
+    parts: Array<{ jobs: JobSummary[]; positions?: JobPosition[]; complete?: boolean; unreachable?: UnreachableNode[] }>,
+    page: { anchor: PageAnchor; time: number } | null,
+    lastGood: StatusResponse | null
   ): Pick<StatusResponse, 'jobs' | 'nextCursor' | 'complete'> {
-    const lists = this.opts.registry.sources.map((source, i) => {
-      const jobs = parts[i].jobs.map((job, k) => ({ job, position: parts[i].positions?.[k] }));
+    type Listed = { job: JobSummary; position?: JobPosition };
+    const lists = this.opts.registry.sources.map((source, i): Listed[] => {
+      const jobs: Listed[] = parts[i].jobs.map((job, k) => ({ job, position: parts[i].positions?.[k] }));
+      if (!page && parts[i].unreachable?.length && lastGood) {
+        // Queues on a node that did not answer keep the jobs the last good read listed for them (their summaries say
+        // stale). They have no position in this read: a page cursor never anchors on them.
+        const stale = new Set(parts[i].unreachable!.flatMap((u) => u.queues));
+        const kept = lastGood.jobs.filter((job) => job.source === source.id && stale.has(`${job.prefix}:${job.queue}`));
+        return mergeSources<Listed>([jobs, kept.map((job) => ({ job }))], query.limit, (j) => j.job);
+      }
       return page && source.id !== page.anchor.source ? jobs.filter((j) => sortTime(j.job) > page.time) : jobs;
     });
     const merged = mergeSources(lists, query.limit, (j) => j.job);
@@ -301,6 +314,18 @@ export function mergeSources<T = JobSummary>(
 
 function jobAddress(job: JobSummary): Omit<PageAnchor, 'position'> {
   return { source: job.source, prefix: job.prefix, queue: job.queue, id: job.id };
+}
+
+/** Queues marked stale by their source take counts, paused and workers from the last good read, when it had them. */
+function withLastGoodCounts(queues: QueueSummary[], lastGood: StatusResponse | null): QueueSummary[] {
+  if (!lastGood || !queues.some((q) => q.stale)) {
+    return queues;
+  }
+  const before = new Map(lastGood.queues.map((q) => [`${q.source}\u0000${q.prefix}\u0000${q.name}`, q]));
+  return queues.map((q) => {
+    const last = q.stale ? before.get(`${q.source}\u0000${q.prefix}\u0000${q.name}`) : undefined;
+    return last ? { ...q, counts: last.counts, nativeCounts: last.nativeCounts, paused: last.paused, workers: last.workers } : q;
+  });
 }
 
 function mergeWorkers(reports: WorkersReport[]): WorkersReport {

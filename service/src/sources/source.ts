@@ -10,6 +10,7 @@ import type {
   ParsedEnqueueRequest,
   QueueSummary,
   StateCounts,
+  UnreachableNode,
   WorkerInfo,
 } from '@jobscope/contract';
 
@@ -153,6 +154,8 @@ export interface QueueStats extends QueueRef {
 export interface QueueStatsReport {
   queues: QueueStats[];
   workers: Omit<WorkersReport, 'items'>;
+  /** Nodes that did not answer (a Cluster master failing over): their queues are missing from `queues`. */
+  unreachable?: UnreachableNode[];
 }
 
 export interface QueueRef {
@@ -206,6 +209,11 @@ export interface SourceSnapshot {
   complete?: boolean;
   queues: QueueSummary[];
   workers: WorkersReport;
+  /**
+   * Nodes that did not answer while others did (a Cluster master failing over): their queues are in `queues` marked
+   * `stale` with zero counts and have no jobs here; the snapshot service fills both in from its last good read.
+   */
+  unreachable?: UnreachableNode[];
 }
 
 /** What a source can throw; the app maps each to its HTTP answer once (app.ts onError), routes never inspect them. */

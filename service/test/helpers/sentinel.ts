@@ -1,69 +1,13 @@
 // A Sentinel-managed Redis on loopback for tests: a primary, a replica of it and three sentinels (redis-server in
 // sentinel mode: the same program Debian's redis-sentinel package links), each on a free port with its own temp dir.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
+import type { ChildProcess } from 'node:child_process';
+import { ask, launchRedis as launch, until, type RedisProcess as Node } from '../../../scripts/lib/redis-processes';
 import { freePort, isRunning } from '../../../scripts/lib/private-redis';
 
 export const SENTINEL_MASTER_NAME = 'jobscope-test';
-
-interface Node {
-  port: number;
-  proc: ChildProcess;
-}
-
-async function launch(args: string[], readyLine: RegExp): Promise<ChildProcess> {
-  const proc = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 10_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (readyLine.test(output)) {
-        clearTimeout(timer);
-        resolve(true);
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
-  if (!ready) {
-    proc.kill('SIGKILL');
-    throw new Error(`redis-server ${args.join(' ')} did not start: ${output.slice(-500)}`);
-  }
-  return proc;
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function ask<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return await fn(r);
-  } finally {
-    r.disconnect();
-  }
-}
 
 export class SentinelSetup {
   private constructor(

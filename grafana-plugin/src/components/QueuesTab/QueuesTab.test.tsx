@@ -36,6 +36,18 @@ describe('QueuesTab', () => {
     expect(within(reports).getByText('no workers')).toBeInTheDocument();
   });
 
+  it('marks a queue whose Redis node did not answer as stale, saying why', async () => {
+    backend.handler = () => ({
+      status: 200,
+      data: makeStatus({ queues: [makeQueue({ stale: true, staleReason: 'Redis node 10.0.0.3:6379 did not answer: timed out' }), makeQueue({ name: 'reports' })] }),
+    });
+    fireEvent.click(screen.getByRole('button', { name: /Refresh/ }));
+    await act(async () => {});
+    const [email, reports] = screen.getAllByTestId('queue-row');
+    expect(within(email).getByText('stale')).toBeInTheDocument();
+    expect(within(reports).queryByText('stale')).toBeNull();
+  });
+
   it('each queue links to the Jobs tab filtered by it', () => {
     const email = screen.getAllByTestId('queue-row')[0];
     const link = within(email).getByRole('link', { name: 'email' });

@@ -152,6 +152,10 @@ function QueueRow({ queue, shared, showSource, sourceName, canWrite, capabilitie
       ))}
       <td>
         {queue.paused ? <Badge color="orange" text="paused" icon="pause" /> : <Badge color="green" text="running" />}
+        {queue.stale && (
+          // A Redis Cluster master holding this queue did not answer: the counts are from the last good read.
+          <Badge color="orange" text="stale" icon="clock-nine" tooltip={queue.staleReason} />
+        )}
       </td>
       <td>
         {queue.workers === 'unknown' ? (

@@ -1,4 +1,4 @@
-import Redis, { ReplyError } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import {
   RESULT_EXCERPT_CHARS,
   TRACEBACK_EXCERPT_CHARS,
@@ -32,9 +32,10 @@ import { jobLogsScript, readJobLogs } from './job-logs';
 import { searchBullMQ, searchIdScript, searchTextScript } from './search';
 import { BullMQActions } from './actions';
 import { readChangeMarker } from './change-marker';
-import { keyBase, readInBatches } from './queue-set';
+import { keyBase, readInBatches, staleReasonsOf } from './queue-set';
 import { BULLMQ_MAX_PRIORITY, METRIC_STATE_OF_BULLMQ, nativeCountsOf, stateCountsOf, type BullMQNativeState } from './native-states';
 import { errorMessage } from '../../redis/probe';
+import type { RedisClient } from '../../redis/topology';
 import { redisErrorText } from '../../redis/error-text';
 
 export interface BullMQSourceOptions {
@@ -59,7 +60,7 @@ export class BullMQSource implements JobSource {
   private readonly writeQueues: QueueCache;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly opts: BullMQSourceOptions
   ) {
     this.queueRegistry = new QueueRegistry(client, {
@@ -115,7 +116,7 @@ export class BullMQSource implements JobSource {
 
   private async snapshot(request: SnapshotRequest): Promise<SourceSnapshot> {
     await this.queueRegistry.ready();
-    const { batches, results, workers, workersOf } = await readInBatches(
+    const { batches, results, failed, workers, workersOf, indexOf } = await readInBatches(
       this.client,
       this.queueRegistry.list(),
       this.opts,
@@ -140,28 +141,32 @@ export class BullMQSource implements JobSource {
     // A worker on a queue discovery has not seen yet: adopt it in the background, for the next snapshot.
     void this.queueRegistry.adopt(workers.items.map((w) => ({ prefix: w.prefix, name: w.queue }))).catch(() => undefined);
 
+    // Batches are slices of the registry's order (standalone) or of its hash-slot groups (Cluster): place every queue
+    // by its index in the registry's order, the one tie-break every batch agrees on.
     const summaries: QueueSummary[] = [];
     const merged: Array<RawSnapshotJob & { queueOrder: number; position: number; queue: DiscoveredQueue }> = [];
-    let queueOrder = 0;
+    const staleReasons = staleReasonsOf(failed);
     results.forEach((result, b) => {
       const batch = batches[b];
       batch.forEach((q, i) => {
-        const nativeCounts = nativeCountsOf(result.counts[i]);
-        summaries.push({
+        const nativeCounts = nativeCountsOf(result?.counts[i] ?? []);
+        const stale = staleReasons.get(`${q.prefix}:${q.name}`);
+        summaries[indexOf(q)] = {
           name: q.name,
           prefix: q.prefix,
           source: this.id,
           counts: stateCountsOf(nativeCounts),
           nativeCounts,
-          paused: result.paused[i],
+          paused: result?.paused[i] ?? false,
           workers: workersOf(q),
           version: q.version,
-        });
+          ...(stale !== undefined ? { stale: true as const, staleReason: stale } : {}),
+        };
       });
-      result.jobs.forEach((job, position) => {
-        merged.push({ ...job, queueOrder: queueOrder + job.queueIndex, position, queue: batch[job.queueIndex] });
+      result?.jobs.forEach((job, position) => {
+        const queue = batch[job.queueIndex];
+        merged.push({ ...job, queueOrder: indexOf(queue), position, queue });
       });
-      queueOrder += batch.length;
     });
     merged.sort(compareRawJobs);
     const now = Date.now();
@@ -171,9 +176,10 @@ export class BullMQSource implements JobSource {
     return {
       jobs,
       positions: page.map((raw) => ({ group: raw.group ?? 0, sortKey: raw.sortKey })),
-      complete: results.every((r) => r.complete),
-      queues: summaries,
+      complete: results.every((r) => r?.complete !== false),
+      queues: summaries.filter(Boolean),
       workers,
+      ...(failed.length ? { unreachable: failed.map((f) => ({ ...f, source: this.id })) } : {}),
     };
   }
 

@@ -1,20 +1,18 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import { pipelineByNode, type RedisClient } from '../../redis/topology';
 import type { DiscoveredQueue } from './discovery';
 import { keyBase } from './queue-set';
 
 /**
  * BullMQ appends to each queue's `<prefix>:<queue>:events` stream on every state change and progress update, so the
  * last entry id of every queue's stream changes exactly when something a user could see changed. One pipelined
- * XREVRANGE … COUNT 1 per queue (O(1) each), read-only; the queue list itself is part of the marker too.
+ * XREVRANGE … COUNT 1 per queue (O(1) each; one pipeline per Cluster node), read-only; the queue list itself is part of the marker too.
  */
-export async function readChangeMarker(client: Redis, queues: DiscoveredQueue[], only?: string[]): Promise<string> {
+export async function readChangeMarker(client: RedisClient, queues: DiscoveredQueue[], only?: string[]): Promise<string> {
   const watched = only ? queues.filter((q) => only.includes(q.name)) : queues;
-  const pipeline = client.pipeline();
-  for (const q of watched) {
-    pipeline.xrevrange(`${keyBase(q)}events`, '+', '-', 'COUNT', 1);
-  }
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = await pipelineByNode(client, watched, (q) => `${keyBase(q)}events`, 1, (pipeline, q) =>
+    pipeline.xrevrange(`${keyBase(q)}events`, '+', '-', 'COUNT', 1)
+  );
   const hash = createHash('sha1');
   replies.forEach(([err, entries], i) => {
     if (err) {

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { masterNodes, pipelineByNode, type RedisClient } from '../../redis/topology';
 import type { Logger } from '../../logger';
 import { queueId as key } from './queue-set';
 import { isBullMQQueueName } from './native-states';
@@ -26,7 +27,7 @@ export class QueueRegistry {
   private absent = new Set<string>();
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly opts: {
       prefixes: string[];
       explicitQueues: string[] | null;
@@ -54,7 +55,7 @@ export class QueueRegistry {
     return this.firstAttempt;
   }
 
-  /** False until discovery has read Redis once (or queues are configured): before that, "unknown queue" is a guess. */
+  /** False until discovery has read RedisClient once (or queues are configured): before that, "unknown queue" is a guess. */
   isKnown(): boolean {
     return this.succeededOnce || this.opts.explicitQueues !== null;
   }
@@ -76,12 +77,10 @@ export class QueueRegistry {
     if (this.opts.explicitQueues || unknown.length === 0) {
       return;
     }
-    const pipeline = this.client.pipeline();
-    for (const q of unknown) {
+    const replies = await pipelineByNode(this.client, unknown, (q) => `${q.prefix}:${q.name}:meta`, 2, (pipeline, q) => {
       pipeline.exists(`${q.prefix}:${q.name}:id`, `${q.prefix}:${q.name}:meta`);
       pipeline.hget(`${q.prefix}:${q.name}:meta`, 'version');
-    }
-    const replies = (await pipeline.exec()) ?? [];
+    });
     unknown.forEach((q, i) => {
       const [existsErr, exists] = replies[i * 2] ?? [];
       const [, version] = replies[i * 2 + 1] ?? [];
@@ -152,11 +151,9 @@ export class QueueRegistry {
       }
     }
     if (found.length > 0) {
-      const pipeline = this.client.pipeline();
-      for (const q of found) {
-        pipeline.hget(`${q.prefix}:${q.name}:meta`, 'version');
-      }
-      const versions = (await pipeline.exec()) ?? [];
+      const versions = await pipelineByNode(this.client, found, (q) => `${q.prefix}:${q.name}:meta`, 1, (pipeline, q) =>
+        pipeline.hget(`${q.prefix}:${q.name}:meta`, 'version')
+      );
       found.forEach((q, i) => {
         const [err, value] = versions[i] ?? [];
         q.version = !err && typeof value === 'string' ? value : null;
@@ -174,13 +171,21 @@ export class QueueRegistry {
     this.opts.logger.debug({ queues: found.length }, 'queue discovery done');
   }
 
-  /** One pass over the keyspace per prefix, matching both `:id` and `:meta` (meta can be missing, id too). */
+  /**
+   * One pass over the keyspace per prefix, matching both `:id` and `:meta` (meta can be missing, id too); on a Cluster
+   * one pass over every master, concurrently (a master that fails fails the discovery: the last list stays).
+   */
   private async scanPrefix(prefix: string): Promise<Set<string>> {
     const names = new Set<string>();
+    await Promise.all(masterNodes(this.client).map((node) => this.scanNode(node, prefix, names)));
+    return names;
+  }
+
+  private async scanNode(node: Redis, prefix: string, names: Set<string>): Promise<void> {
     const escaped = prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
     let cursor = '0';
     do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', `${escaped}:*:[im][de]*`, 'COUNT', 1000);
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${escaped}:*:[im][de]*`, 'COUNT', 1000);
       cursor = next;
       for (const k of keys) {
         const rest = k.slice(prefix.length + 1);
@@ -190,6 +195,5 @@ export class QueueRegistry {
         }
       }
     } while (cursor !== '0');
-    return names;
   }
 }

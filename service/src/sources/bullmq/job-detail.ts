@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/topology';
 import {
   DETAIL_MAX_CHILDREN,
   DETAIL_TRACE_MAX_BYTES,
@@ -50,7 +50,7 @@ function nativeAt(index: number): BullMQNativeState | null {
  * One BullMQ job with its payload, flow and history from one read-only script call. A job whose hash exists but that
  * sits in no state list found within the scan limit (e.g. deep in a huge wait list) is reported as `wait`.
  */
-export async function readJobDetail(client: Redis, ref: JobRef, now: number): Promise<JobDetail | null> {
+export async function readJobDetail(client: RedisClient, ref: JobRef, now: number): Promise<JobDetail | null> {
   const reply = await jobDetailScript.run(client, [keyBase({ prefix: ref.prefix, name: ref.queue })], [
     ref.id,
     DETAIL_VALUE_MAX_BYTES,

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/topology';
 import { JOB_LOG_LINE_MAX_BYTES, type JobRef } from '@jobscope/contract';
 import { SourceUnavailableError, type JobLogPage } from '../source';
 import { redisErrorText } from '../../redis/error-text';
@@ -15,7 +15,7 @@ export const jobLogsScript = new LuaScript<LogsReply>('jobscopeJobLogs', 'job-lo
  * Null when the job hash does not exist.
  */
 export async function readJobLogs(
-  client: Redis,
+  client: RedisClient,
   ref: JobRef,
   page: { offset: number; limit: number }
 ): Promise<JobLogPage | null> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/topology';
 
 /** `--- @include "name"` on a line of its own (as in BullMQ's scripts): replaced by `includes/name.lua`. */
 const INCLUDE_LINE = /^[ \t]*---[ \t]*@include[ \t]+"([^"]*)"[ \t\r]*$/;
@@ -70,7 +70,7 @@ export function assembleLuaScript(file: string, baseDir: string = __dirname): st
  * A read-only Lua script kept as a `.lua` file beside this code and registered on the client as a command (ioredis
  * runs EVALSHA and falls back to EVAL on NOSCRIPT). Shared parts live in `includes/*.lua` and are pulled in with
  * `--- @include "name"` when the script is loaded (see assembleLuaScript). The file starts with
- * `#!lua flags=no-writes`, which Redis 7 needs to allow the script on replicas; Redis < 7 does not know script flags,
+ * `#!lua flags=no-writes`, which RedisClient 7 needs to allow the script on replicas; RedisClient < 7 does not know script flags,
  * so there it is sent without that line.
  */
 export class LuaScript<Reply> {
@@ -85,16 +85,16 @@ export class LuaScript<Reply> {
     this.plain = this.withFlags.replace(FLAGS_LINE, '');
   }
 
-  /** The assembled script, includes expanded, as sent to Redis 7+ (with its `#!lua` flags line). */
+  /** The assembled script, includes expanded, as sent to RedisClient 7+ (with its `#!lua` flags line). */
   get source(): string {
     return this.withFlags;
   }
 
-  define(client: Redis, redisMajorVersion: number): void {
+  define(client: RedisClient, redisMajorVersion: number): void {
     client.defineCommand(this.command, { lua: redisMajorVersion >= 7 ? this.withFlags : this.plain });
   }
 
-  run(client: Redis, keys: string[], args: Array<string | number>): Promise<Reply> {
+  run(client: RedisClient, keys: string[], args: Array<string | number>): Promise<Reply> {
     const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<Reply>>)[this.command];
     if (typeof command !== 'function') {
       throw new Error(`script ${this.command} is not defined on this client`);

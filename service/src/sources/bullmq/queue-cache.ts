@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/topology';
 import { queueId } from './queue-set';
 
 /**
@@ -9,15 +9,15 @@ import { queueId } from './queue-set';
 export class QueueCache {
   private readonly queues = new Map<string, Queue>();
 
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: RedisClient) {}
 
-  /** Throws while Redis is not connected: a Queue built then waits for 'ready' forever, hanging the request. */
+  /** Throws while RedisClient is not connected: a Queue built then waits for 'ready' forever, hanging the request. */
   get(prefix: string, name: string): Queue {
     const k = queueId({ prefix, name });
     let queue = this.queues.get(k);
     if (!queue) {
       if (this.client.status !== 'ready') {
-        throw new Error(`not connected to Redis (connection ${this.client.status})`);
+        throw new Error(`not connected to RedisClient (connection ${this.client.status})`);
       }
       queue = new Queue(name, {
         connection: this.client,

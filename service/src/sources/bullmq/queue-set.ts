@@ -1,5 +1,6 @@
-import type Redis from 'ioredis';
 import type { WorkersReport } from '../source';
+import { bySlot, isCluster, nodeDeadline, nodeOfKey, type RedisClient } from '../../redis/topology';
+import { redisErrorText } from '../../redis/error-text';
 import type { DiscoveredQueue } from './discovery';
 import { readWorkers } from './workers';
 
@@ -13,13 +14,26 @@ export function keyBase(q: { prefix: string; name: string }): string {
   return `${q.prefix}:${q.name}:`;
 }
 
-/** Queues in slices of `size`: one Lua call each, so no call blocks Redis for long. */
-export function inBatches(queues: DiscoveredQueue[], size: number): DiscoveredQueue[][] {
+/**
+ * Queues in slices of at most `size`, one Lua call each, so no call blocks Redis for long. On a Cluster each slice
+ * holds queues of one hash slot only (all queues under a `{prefix}`, or one `{queue}`): a script may only touch keys of
+ * one slot, and ioredis sends it to the master serving that slot.
+ */
+export function inBatches(client: RedisClient, queues: DiscoveredQueue[], size: number): DiscoveredQueue[][] {
   const batches: DiscoveredQueue[][] = [];
-  for (let i = 0; i < queues.length; i += size) {
-    batches.push(queues.slice(i, i + size));
+  for (const group of bySlot(client, queues, keyBase)) {
+    for (let i = 0; i < group.length; i += size) {
+      batches.push(group.slice(i, i + size));
+    }
   }
   return batches;
+}
+
+/** A node that failed a batch: the queues it holds and why (prefix:name), before the source adds its id. */
+export interface FailedBatch {
+  node: string | null;
+  queues: string[];
+  error: string;
 }
 
 /** Workers per queue from one CLIENT LIST; "unknown" for every queue where the server refused it. */
@@ -33,21 +47,66 @@ export function workerCounter(workers: WorkersReport): (q: DiscoveredQueue) => n
 }
 
 /**
- * The shape of every multi-queue read: one script call per batch of queues and one CLIENT LIST for the workers of all
- * queues, concurrently; results come back in batch order with a per-queue worker count.
+ * The shape of every multi-queue read: one script call per batch of queues and one CLIENT LIST per server for the
+ * workers of all queues, concurrently; results come back in batch order (null for a failed batch) with a per-queue
+ * worker count. One Redis fails as a whole (the call throws); on a Cluster a master that is down fails only its
+ * batches, which come back in `failed`, unless every batch failed.
  */
 export async function readInBatches<R>(
-  client: Redis,
+  client: RedisClient,
   queues: DiscoveredQueue[],
   opts: { queuesPerCall: number; prefixes: string[] },
   runBatch: (batch: DiscoveredQueue[]) => Promise<R>
 ): Promise<{
   batches: DiscoveredQueue[][];
-  results: R[];
+  results: Array<R | null>;
+  failed: FailedBatch[];
   workers: WorkersReport;
   workersOf: (q: DiscoveredQueue) => number | 'unknown';
+  /** A queue's index in `queues`: where batches read in another order (hash-slot groups) put it back. */
+  indexOf: (q: DiscoveredQueue) => number;
 }> {
-  const batches = inBatches(queues, opts.queuesPerCall);
-  const [results, workers] = await Promise.all([Promise.all(batches.map(runBatch)), readWorkers(client, opts.prefixes)]);
-  return { batches, results, workers, workersOf: workerCounter(workers) };
+  const batches = inBatches(client, queues, opts.queuesPerCall);
+  const reading = isCluster(client)
+    ? Promise.allSettled(batches.map((batch) => nodeDeadline(client, runBatch(batch), 'reading its queues')))
+    : Promise.all(batches.map(runBatch)).then((values) => values.map((value) => ({ status: 'fulfilled', value }) as const));
+  const [settled, workers] = await Promise.all([reading, readWorkers(client, opts.prefixes)]);
+  const rejected = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (rejected.length > 0 && rejected.length === batches.length) {
+    throw rejected[0];
+  }
+  // One entry per node (the first error it gave), however many of its batches failed.
+  const failedByNode = new Map<string | null, FailedBatch>();
+  settled.forEach((s, b) => {
+    if (s.status === 'rejected') {
+      const node = nodeOfKey(client, keyBase(batches[b][0]));
+      const entry = failedByNode.get(node) ?? { node, queues: [], error: redisErrorText(s.reason) };
+      entry.queues.push(...batches[b].map((q) => `${q.prefix}:${q.name}`));
+      failedByNode.set(node, entry);
+    }
+  });
+  return {
+    batches,
+    results: settled.map((s) => (s.status === 'fulfilled' ? s.value : null)),
+    failed: [...failedByNode.values()],
+    workers,
+    workersOf: workerCounter(workers),
+    indexOf: indexIn(queues),
+  };
+}
+
+function indexIn(queues: DiscoveredQueue[]): (q: DiscoveredQueue) => number {
+  const index = new Map(queues.map((q, i) => [queueId(q), i]));
+  return (q) => index.get(queueId(q)) ?? 0;
+}
+
+/** Per queue (`prefix:name`) of a failed batch, why it could not be read: "<node> did not answer: <error>". */
+export function staleReasonsOf(failed: FailedBatch[]): Map<string, string> {
+  const reasons = new Map<string, string>();
+  for (const f of failed) {
+    for (const q of f.queues) {
+      reasons.set(q, `Redis node ${f.node ?? '(unknown)'} did not answer: ${f.error}`);
+    }
+  }
+  return reasons;
 }

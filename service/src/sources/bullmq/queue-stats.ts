@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/topology';
 import type { QueueStats, QueueStatsReport, QueueStatsRequest } from '../source';
 import type { DiscoveredQueue } from './discovery';
 import { LuaScript } from './lua-script';
@@ -11,7 +11,7 @@ type Row = number[];
 
 export const queueStatsScript = new LuaScript<Row[]>('jobscopeQueueStats', 'queue-stats.lua');
 
-async function runBatch(client: Redis, batch: DiscoveredQueue[], windowStart: number, maxLockChecks: number) {
+async function runBatch(client: RedisClient, batch: DiscoveredQueue[], windowStart: number, maxLockChecks: number) {
   const rows = await queueStatsScript.run(
     client,
     batch.map(keyBase),
@@ -29,25 +29,29 @@ function ageMs(createdAt: number, now: number): number {
  * One read-only script call per batch of queues plus one CLIENT LIST for the workers of all queues, concurrently.
  */
 export async function readQueueStats(
-  client: Redis,
+  client: RedisClient,
   queues: DiscoveredQueue[],
   opts: { source: string; prefixes: string[]; queuesPerCall: number },
   request: QueueStatsRequest
 ): Promise<QueueStatsReport> {
   const windowStart = request.now - request.windowMs;
-  const { batches, results, workers, workersOf } = await readInBatches(client, queues, opts, (batch) =>
+  const { batches, results, failed, workers, workersOf, indexOf } = await readInBatches(client, queues, opts, (batch) =>
     runBatch(client, batch, windowStart, request.maxLockChecks)
   );
 
+  // In the registry's order whatever the batches' order (hash-slot groups on a Cluster); failed batches' queues absent.
   const stats: QueueStats[] = [];
   results.forEach((rows, b) => {
+    if (rows === null) {
+      return;
+    }
     batches[b].forEach((q, i) => {
       const row = rows[i];
       if (!row || row.length < ROW_LENGTH) {
         throw new Error(`queue stats script returned a malformed row for ${q.prefix}:${q.name}`);
       }
       const nativeCounts = nativeCountsOf(row);
-      stats.push({
+      stats[indexOf(q)] = {
         source: opts.source,
         prefix: q.prefix,
         name: q.name,
@@ -62,8 +66,12 @@ export async function readQueueStats(
         recentCompletions: row[11],
         stalledChecked: row[12],
         stalled: row[13],
-      });
+      };
     });
   });
-  return { queues: stats, workers: { status: workers.status, reason: workers.reason } };
+  return {
+    queues: stats.filter(Boolean),
+    workers: { status: workers.status, reason: workers.reason },
+    ...(failed.length ? { unreachable: failed.map((f) => ({ ...f, source: opts.source })) } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import { Relay } from 'bullmq';
-import type Redis from 'ioredis';
+import type { Cluster } from 'ioredis';
+import { isCluster, type RedisClient } from '../../redis/topology';
 import { REMOTE_CANCEL_NAMESPACE } from '@jobscope/worker';
 
 /**
@@ -9,14 +10,15 @@ import { REMOTE_CANCEL_NAMESPACE } from '@jobscope/worker';
 export class RelayCache {
   private readonly relays = new Map<string, Promise<Relay>>();
 
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: RedisClient) {}
 
   get(prefix: string): Promise<Relay> {
     let relay = this.relays.get(prefix);
     if (!relay) {
       const made = new Relay({
-        // The inbox read blocks, and BullMQ wants maxRetriesPerRequest null there (commands still fail fast: no offline queue).
-        connection: { ...this.client.options, lazyConnect: false, maxRetriesPerRequest: null },
+        // The inbox read blocks, and BullMQ wants maxRetriesPerRequest null there (commands still fail fast: no offline
+        // queue). BullMQ makes a standalone connection from options, so a Cluster is passed as a client of its own.
+        connection: isCluster(this.client) ? this.ownCluster() : { ...this.client.options, lazyConnect: false, maxRetriesPerRequest: null },
         prefix,
         namespace: REMOTE_CANCEL_NAMESPACE,
         name: 'jobscope-service',
@@ -34,5 +36,18 @@ export class RelayCache {
     const all = [...this.relays.values()];
     this.relays.clear();
     await Promise.allSettled(all.map(async (r) => (await r).close()));
+    // A client handed to BullMQ is not closed by it.
+    this.clusterClients.forEach((c) => c.disconnect());
+    this.clusterClients = [];
+  }
+
+  private clusterClients: Cluster[] = [];
+
+  private ownCluster(): Cluster {
+    const cluster = this.client as Cluster;
+    const copy = cluster.duplicate(undefined, { redisOptions: { ...cluster.options.redisOptions, maxRetriesPerRequest: null } });
+    copy.on('error', () => undefined);
+    this.clusterClients.push(copy);
+    return copy;
   }
 }

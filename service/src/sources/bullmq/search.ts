@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/topology';
 import { RESULT_EXCERPT_CHARS, TRACEBACK_EXCERPT_CHARS, type JobSummary } from '@jobscope/contract';
 import { SourceUnavailableError, type SearchRequest, type SearchResult } from '../source';
 import { redisErrorText } from '../../redis/error-text';
@@ -23,7 +23,7 @@ const LIST_SCAN_LIMIT = 100_000;
 export const SEARCH_MATCH_BYTES = 64 * 1024;
 /**
  * Most jobs one text-search call may read (window x states x queues; about 4-10 µs each, so some 40-100 ms): calls
- * take fewer queues than `queuesPerCall`, and fewer states, when the window is large, so no call blocks Redis for
+ * take fewer queues than `queuesPerCall`, and fewer states, when the window is large, so no call blocks RedisClient for
  * long. One queue and one state per call at least (so at window 10,000 a call reads up to 10,000 jobs).
  */
 export const SEARCH_JOBS_PER_CALL = 10_000;
@@ -93,7 +93,7 @@ export interface BullMQSearchOptions {
  * `complete` is true only when every job of every queue and state in scope was read.
  */
 export async function searchBullMQ(
-  client: Redis,
+  client: RedisClient,
   allQueues: DiscoveredQueue[],
   request: SearchRequest,
   opts: BullMQSearchOptions
@@ -112,7 +112,7 @@ export async function searchBullMQ(
     const byId: JobSummary[] = [];
     const idSearch = isPlausibleJobId(request.q);
     if (idSearch) {
-      const batches = inBatches(queues, opts.queuesPerCall);
+      const batches = inBatches(client, queues, opts.queuesPerCall);
       const replies = await Promise.all(
         batches.map((batch) =>
           searchIdScript.run(client, batch.map(keyBase), [request.q, resultBytes, traceBytes, LIST_SCAN_LIMIT])
@@ -153,7 +153,7 @@ export async function searchBullMQ(
           1,
           Math.min(opts.queuesPerCall, Math.floor(SEARCH_JOBS_PER_CALL / (request.window * natives.length)))
         );
-        return inBatches(queues, queuesPerCall).map((batch) => ({ natives, batch }));
+        return inBatches(client, queues, queuesPerCall).map((batch) => ({ natives, batch }));
       });
       const replies = await Promise.all(
         calls.map(({ natives, batch }) =>

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/topology';
 import type { JobState } from '@jobscope/contract';
 import { LuaScript } from './lua-script';
 import { BULLMQ_NATIVE_STATES, type BullMQNativeState } from './native-states';
@@ -111,7 +111,7 @@ function listedQueues(queueKeys: string[], onlyQueueIndex: number | undefined, n
 
 export const snapshotScript = new LuaScript<SnapshotReply>('jobscopeSnapshot', 'snapshot.lua');
 
-export async function runSnapshot(client: Redis, args: SnapshotArgs): Promise<RawSnapshot> {
+export async function runSnapshot(client: RedisClient, args: SnapshotArgs): Promise<RawSnapshot> {
   const groups = args.state ? GROUPS_OF_STATE[args.state].join(',') : '';
   const only = listedQueues(args.queueKeys, args.onlyQueueIndex, args.queueNames);
   const range = args.fromMs !== undefined || args.toMs !== undefined ? `${args.fromMs ?? 0},${args.toMs ?? 8.64e15}` : '';

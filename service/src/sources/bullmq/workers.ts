@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { WorkerInfo } from '@jobscope/contract';
 import type { WorkersReport } from '../source';
+import { masterNodes, nodeDeadline, type RedisClient } from '../../redis/topology';
 
 /**
  * BullMQ names each worker's blocking connection `<prefix>:<base64(queue)>` or `<prefix>:<base64(queue)>:w:<name>`,
@@ -62,9 +63,9 @@ function isForbidden(err: Error): boolean {
   return /NOPERM|unknown command|not allowed|disabled|forbidden|not support/i.test(err.message);
 }
 
-export async function readWorkers(client: Redis, prefixes: string[]): Promise<WorkersReport> {
+async function readNode(node: Redis, prefixes: string[]): Promise<WorkersReport> {
   try {
-    const text = (await client.call('CLIENT', 'LIST')) as string;
+    const text = (await node.call('CLIENT', 'LIST')) as string;
     return { status: 'ok', reason: null, items: parseClientList(text, prefixes) };
   } catch (err) {
     if (err instanceof Error && isForbidden(err)) {
@@ -72,4 +73,23 @@ export async function readWorkers(client: Redis, prefixes: string[]): Promise<Wo
     }
     throw err;
   }
+}
+
+/**
+ * One CLIENT LIST per server: the one Redis, or every master of a Cluster (BullMQ sends a worker's commands, its
+ * blocking reads included, to the master of its queue's slot). A master that does not answer is left out (its queues
+ * are marked stale anyway) unless none answers.
+ */
+export async function readWorkers(client: RedisClient, prefixes: string[]): Promise<WorkersReport> {
+  const nodes = masterNodes(client);
+  if (nodes.length === 1 && nodes[0] === client) {
+    return readNode(nodes[0], prefixes);
+  }
+  const settled = await Promise.allSettled(nodes.map((node) => nodeDeadline(client, readNode(node, prefixes), 'CLIENT LIST')));
+  const reports = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (reports.length === 0) {
+    throw settled.find((s) => s.status === 'rejected')?.reason ?? new Error('no Redis Cluster node is connected');
+  }
+  const refused = reports.find((r) => r.status === 'unknown');
+  return refused ?? { status: 'ok', reason: null, items: reports.flatMap((r) => r.items) };
 }
