@@ -130,8 +130,11 @@ export class LocalRedisCluster {
     }, timeoutMs);
   }
 
-  /** Moves `slot` (and its keys) from the master serving it to the master on `toPort`, as redis-cli --cluster reshard does. */
-  async moveSlot(slot: number, toPort: number): Promise<void> {
+  /**
+   * Moves `slot` (and its keys) from the master serving it to the master on `toPort`, as redis-cli --cluster reshard
+   * does: `keysPerStep` keys per MIGRATE with `pauseMs` between steps, so clients meet the slot half-migrated (ASK).
+   */
+  async moveSlot(slot: number, toPort: number, opts: { keysPerStep?: number; pauseMs?: number } = {}): Promise<void> {
     const from = await this.masterOf(slot);
     const to = (await this.topology()).find((n) => n.port === toPort);
     if (!to || to.role !== 'master' || to.id === from.id) {
@@ -140,11 +143,14 @@ export class LocalRedisCluster {
     await ask(to.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', from.id));
     await ask(from.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', to.id));
     for (;;) {
-      const keys = await ask(from.port, (r) => r.call('CLUSTER', 'GETKEYSINSLOT', slot, 100) as Promise<string[]>);
+      const keys = await ask(from.port, (r) => r.call('CLUSTER', 'GETKEYSINSLOT', slot, opts.keysPerStep ?? 100) as Promise<string[]>);
       if (keys.length === 0) {
         break;
       }
       await ask(from.port, (r) => r.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, 'KEYS', ...keys));
+      if (opts.pauseMs) {
+        await new Promise((r) => setTimeout(r, opts.pauseMs));
+      }
     }
     for (const n of (await this.topology()).filter((x) => x.role === 'master')) {
       await ask(n.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id));

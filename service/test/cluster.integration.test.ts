@@ -7,7 +7,7 @@
 import { Job, Queue, Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
-import { API_PATHS, stateRank, StatusResponseSchema, jobPath, type StatusResponse } from '@jobscope/contract';
+import { API_PATHS, stateRank, StatusResponseSchema, jobPath, queueActionPath, type StatusResponse } from '@jobscope/contract';
 import type { Service } from '../src/service';
 import { LocalRedisCluster } from '../../scripts/lib/redis-cluster';
 import { ask } from '../../scripts/lib/redis-processes';
@@ -201,28 +201,56 @@ test('enqueue and a job action work on the Cluster', async () => {
   expect(await failed.getState()).toBe('waiting');
 });
 
-test('a slot moved to another master while polling: every answer fresh, counts unchanged', async () => {
+test('a queue action and the change marker work on the Cluster', async () => {
+  const email = queues.get(id({ prefix: TAGGED_PREFIX, name: 'email' }))!;
+  const marker = () => service.source.reads.changeMarker!();
+  const before = await marker();
+  expect(await marker()).toBe(before);
+  const pause = await getJson(service, queueActionPath({ source: 'bullmq', prefix: TAGGED_PREFIX, name: 'email' }, 'pause'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  expect(pause.status).toBe(200);
+  expect(await email.isPaused()).toBe(true);
+  expect(await marker()).not.toBe(before);
+  await email.resume();
+});
+
+test('a slot moved to another master while polling: no error, never half-read counts, fresh after the move', async () => {
   const q = { prefix: PLAIN_PREFIX, name: '{video}' };
   const slot = slotOf(q);
   const from = await cluster.masterOf(slot);
   const to = (await cluster.topology()).find((n) => n.role === 'master' && n.id !== from.id)!;
   const before = (await status()).body!.queues.find((x) => id(x) === id(q))!.counts;
-  const answers: Array<{ http: number; stale: boolean | undefined; queueStale: boolean }> = [];
+  const answers: Array<{ http: number; stale: boolean | undefined; staleQueues: string[]; counts: unknown }> = [];
+  await ask(to.port, (r) => r.call('CONFIG', 'RESETSTAT'));
   let polling = true;
   const poller = (async () => {
     while (polling) {
       const { http, body } = await status();
-      answers.push({ http, stale: body?.stale, queueStale: Boolean(body?.queues.some((x) => x.stale)) });
+      answers.push({
+        http,
+        stale: body?.stale,
+        staleQueues: (body?.queues ?? []).filter((x) => x.stale).map(id),
+        counts: body?.queues.find((x) => id(x) === id(q))?.counts,
+      });
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
-  await cluster.moveSlot(slot, to.port);
+  // One key per step, 40 ms apart: polls meet the slot half-migrated (some keys on each side, ASK redirects).
+  await cluster.moveSlot(slot, to.port, { keysPerStep: 1, pauseMs: 40 });
   await new Promise((r) => setTimeout(r, 300));
   polling = false;
   await poller;
   expect((await cluster.masterOf(slot)).port).toBe(to.port);
   expect(answers.length).toBeGreaterThan(3);
-  expect(answers.filter((a) => a.http !== 200 || a.stale || a.queueStale)).toEqual([]);
+  // Never an error; while the slot is half-moved Redis refuses the queue's reads (TRYAGAIN) and the answer says that
+  // queue is stale, with the last good counts: never counts read from half the keys.
+  expect(answers.filter((a) => a.http !== 200 || a.stale || a.staleQueues.some((x) => x !== id(q)))).toEqual([]);
+  expect(answers.filter((a) => JSON.stringify(a.counts) !== JSON.stringify(before)).map((a) => a.counts)).toEqual([]);
+  // The client followed ASK redirects to the importing master (it sends ASKING first).
+  expect((await commandstats(to.port)).asking).toBeGreaterThan(0);
+  expect(answers[answers.length - 1].staleQueues).toEqual([]);
   expect((await status()).body!.queues.find((x) => id(x) === id(q))!.counts).toEqual(before);
 });
 

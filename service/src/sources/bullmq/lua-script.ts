@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RedisClient } from '../../redis/topology';
+import calculateSlot from 'cluster-key-slot';
+import { isCluster, type RedisClient } from '../../redis/topology';
 
 /** `--- @include "name"` on a line of its own (as in BullMQ's scripts): replaced by `includes/name.lua`. */
 const INCLUDE_LINE = /^[ \t]*---[ \t]*@include[ \t]+"([^"]*)"[ \t\r]*$/;
@@ -99,6 +100,19 @@ export class LuaScript<Reply> {
     if (typeof command !== 'function') {
       throw new Error(`script ${this.command} is not defined on this client`);
     }
-    return command.call(client, keys.length, ...keys, ...args);
+    const declared = isCluster(client) ? withMigrationGuard(keys) : keys;
+    return command.call(client, declared.length, ...declared, ...args);
   }
+}
+
+/**
+ * On a Cluster, `keys` (queue key prefixes, which never exist themselves) plus the first one without its trailing ":"
+ * (which never exists either, in the same slot). While a slot migrates, Redis sends a call whose declared keys are all
+ * missing to the importing master (ASK), which runs a one-key call on whatever keys have arrived so far: wrong counts,
+ * jobs missing. With two declared keys it answers TRYAGAIN instead (ioredis retries; past the node deadline the
+ * queues are served stale). Scripts skip that last key (includes/queue-keys.lua).
+ */
+function withMigrationGuard(keys: string[]): string[] {
+  const guard = keys[0]?.endsWith(':') ? keys[0].slice(0, -1) : null;
+  return guard !== null && calculateSlot(guard) === calculateSlot(keys[0]) ? [...keys, guard] : keys;
 }

@@ -30,8 +30,10 @@ local function createdAt(base, id)
   return tonumber(rcall('HGET', base .. id, 'timestamp')) or 0
 end
 
+--- @include "queue-keys"
+
 local rows = {}
-for q = 1, #KEYS do
+for q = 1, QUEUE_COUNT do
   local base = KEYS[q]
   local row, paused = countQueue(base)
   row[9] = paused

@@ -24,8 +24,10 @@ local MAXLEN = tonumber(ARGV[4])
 -- List states have no score: their sort key is a hash field, as in the snapshot.
 local LIST_SORT_FIELD = {'processedOn', 'timestamp', 'timestamp'}
 
+--- @include "queue-keys"
+
 local rows = {}
-for q = 1, #KEYS do
+for q = 1, QUEUE_COUNT do
   local jobKey = KEYS[q] .. id
   if redis.call('TYPE', jobKey).ok == 'hash' then
     local f = readSummary(jobKey, RESULT_BYTES, TRACE_BYTES)

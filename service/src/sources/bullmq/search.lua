@@ -59,7 +59,9 @@ local GROUPS = {
 local MATCHED = {'name', 'data', 'returnvalue', 'failedReason'}
 local CHUNK = 64
 
-local Q = #KEYS
+--- @include "queue-keys"
+
+local Q = QUEUE_COUNT
 local counts = {}
 local inScope = 0
 for q = 1, Q do

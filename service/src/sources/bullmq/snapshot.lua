@@ -78,7 +78,9 @@ end
 
 --- @include "cut"
 
-local Q = #KEYS
+--- @include "queue-keys"
+
+local Q = QUEUE_COUNT
 local S = #NATIVE
 local counts, paused = {}, {}
 for q = 1, Q do
