@@ -24,7 +24,7 @@ import {
 } from '../source';
 import { QueueRegistry, type DiscoveredQueue } from './discovery';
 import { QueueCache } from './queue-cache';
-import { compareRawJobs, runSnapshot, snapshotScript, type RawSnapshotJob } from './snapshot-script';
+import { compareRawJobs, readSummaries, runSnapshot, snapshotScript, summariesScript, type RawSnapshotJob } from './snapshot-script';
 import { toJobSummary } from './job-summary';
 import { queueStatsScript, readQueueStats } from './queue-stats';
 import { jobDetailScript, readJobDetail } from './job-detail';
@@ -32,10 +32,10 @@ import { jobLogsScript, readJobLogs } from './job-logs';
 import { searchBullMQ, searchIdScript, searchTextScript } from './search';
 import { BullMQActions } from './actions';
 import { readChangeMarker } from './change-marker';
-import { keyBase, readInBatches, staleReasonsOf } from './queue-set';
+import { keyBase, readInBatches, staleReasonsOf, type FailedBatch } from './queue-set';
 import { BULLMQ_MAX_PRIORITY, METRIC_STATE_OF_BULLMQ, nativeCountsOf, stateCountsOf, type BullMQNativeState } from './native-states';
 import { errorMessage } from '../../redis/probe';
-import type { RedisClient } from '../../redis/topology';
+import { isCluster, nodeDeadline, nodeOfKey, type RedisClient } from '../../redis/topology';
 import { redisErrorText } from '../../redis/error-text';
 
 export interface BullMQSourceOptions {
@@ -48,6 +48,13 @@ export interface BullMQSourceOptions {
 
 /** UTF-8 needs at most 4 bytes per character; the script cuts bytes, the summary then cuts characters. */
 const MAX_BYTES_PER_CHAR = 4;
+/**
+ * From this many script calls per snapshot on, jobs are read in two steps (positions, then the page's fields): at
+ * 1,000 single-queue slot groups and limit 20, 20,000 summaries read for 20 shown.
+ */
+const TWO_STEP_MIN_CALLS = 4;
+
+type PickedJob = RawSnapshotJob & { queueOrder: number; position: number; queue: DiscoveredQueue; batch: number };
 
 /** BullMQ queues under one or more key prefixes: reads through read-only Lua scripts, writes through BullMQ's Queue. */
 export class BullMQSource implements JobSource {
@@ -98,7 +105,7 @@ export class BullMQSource implements JobSource {
 
   /** `redisMajorVersion` picks the script variant (flags need Redis 7). */
   async start(redisMajorVersion = 7): Promise<void> {
-    for (const script of [snapshotScript, queueStatsScript, jobDetailScript, jobLogsScript, searchIdScript, searchTextScript]) {
+    for (const script of [snapshotScript, summariesScript, queueStatsScript, jobDetailScript, jobLogsScript, searchIdScript, searchTextScript]) {
       script.define(this.client, redisMajorVersion);
     }
     this.queueRegistry.start();
@@ -116,17 +123,21 @@ export class BullMQSource implements JobSource {
 
   private async snapshot(request: SnapshotRequest): Promise<SourceSnapshot> {
     await this.queueRegistry.ready();
+    const budgets = { resultBytes: RESULT_EXCERPT_CHARS * MAX_BYTES_PER_CHAR, tracebackBytes: TRACEBACK_EXCERPT_CHARS * MAX_BYTES_PER_CHAR };
+    let positionsOnly = false;
     const { batches, results, failed, workers, workersOf, indexOf } = await readInBatches(
       this.client,
       this.queueRegistry.list(),
       this.opts,
-      (batch) => {
+      (batch, batchCount) => {
+        // Every call returns up to `limit` jobs of which the merged page keeps `limit` in all: over many calls (one
+        // per slot group on a Cluster) read positions first, then the fields of the page's jobs only.
+        positionsOnly = batchCount >= TWO_STEP_MIN_CALLS;
         const after = request.after?.source === this.id ? request.after : undefined;
         return runSnapshot(this.client, {
           queueKeys: batch.map(keyBase),
           limit: request.limit,
-          resultBytes: RESULT_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
-          tracebackBytes: TRACEBACK_EXCERPT_CHARS * MAX_BYTES_PER_CHAR,
+          ...budgets,
           state: request.state,
           queueNames: request.queues,
           name: request.name,
@@ -134,6 +145,7 @@ export class BullMQSource implements JobSource {
           toMs: request.toMs,
           window: request.window,
           after: after && { ...after.position, prefix: after.prefix, queue: after.queue, id: after.id },
+          positionsOnly,
         });
       }
     );
@@ -143,12 +155,23 @@ export class BullMQSource implements JobSource {
 
     // Batches are slices of the registry's order (standalone) or of its hash-slot groups (Cluster): place every queue
     // by its index in the registry's order, the one tie-break every batch agrees on.
-    const summaries: QueueSummary[] = [];
-    const merged: Array<RawSnapshotJob & { queueOrder: number; position: number; queue: DiscoveredQueue }> = [];
-    const staleReasons = staleReasonsOf(failed);
+    const merged: PickedJob[] = [];
     results.forEach((result, b) => {
-      const batch = batches[b];
-      batch.forEach((q, i) => {
+      result?.jobs.forEach((job, position) => {
+        const queue = batches[b][job.queueIndex];
+        merged.push({ ...job, queueOrder: indexOf(queue), position, queue, batch: b });
+      });
+    });
+    merged.sort(compareRawJobs);
+    let page = merged.slice(0, request.limit);
+    if (positionsOnly) {
+      page = await this.withFields(page, batches, budgets, failed);
+    }
+
+    const staleReasons = staleReasonsOf(failed);
+    const summaries: QueueSummary[] = [];
+    results.forEach((result, b) => {
+      batches[b].forEach((q, i) => {
         const nativeCounts = nativeCountsOf(result?.counts[i] ?? []);
         const stale = staleReasons.get(`${q.prefix}:${q.name}`);
         summaries[indexOf(q)] = {
@@ -163,14 +186,8 @@ export class BullMQSource implements JobSource {
           ...(stale !== undefined ? { stale: true as const, staleReason: stale } : {}),
         };
       });
-      result?.jobs.forEach((job, position) => {
-        const queue = batch[job.queueIndex];
-        merged.push({ ...job, queueOrder: indexOf(queue), position, queue });
-      });
     });
-    merged.sort(compareRawJobs);
     const now = Date.now();
-    const page = merged.slice(0, request.limit);
     const jobs = page.map((raw) => toJobSummary(raw, { source: this.id, prefix: raw.queue.prefix, queue: raw.queue.name }, now));
     // All queues even when filtered: the UI builds its queue picker from them.
     return {
@@ -181,6 +198,46 @@ export class BullMQSource implements JobSource {
       workers,
       ...(failed.length ? { unreachable: failed.map((f) => ({ ...f, source: this.id })) } : {}),
     };
+  }
+
+  /**
+   * The second step of a snapshot read in positions: the page's jobs with their fields, one call per batch that has
+   * any, concurrently. A job removed in between is left out; a batch whose node fails now joins `failed` (Cluster).
+   */
+  private async withFields(
+    page: PickedJob[],
+    batches: DiscoveredQueue[][],
+    budgets: { resultBytes: number; tracebackBytes: number },
+    failed: FailedBatch[]
+  ): Promise<PickedJob[]> {
+    const byBatch = new Map<number, PickedJob[]>();
+    for (const job of page) {
+      byBatch.set(job.batch, [...(byBatch.get(job.batch) ?? []), job]);
+    }
+    const gone = new Set<PickedJob>();
+    await Promise.all(
+      [...byBatch].map(async ([b, jobs]) => {
+        try {
+          const fields = await nodeDeadline(this.client, readSummaries(this.client, batches[b].map(keyBase), jobs, budgets), 'reading job fields');
+          jobs.forEach((job, k) => {
+            const f = fields[k];
+            if (f) {
+              job.fields = f;
+            } else {
+              gone.add(job);
+            }
+          });
+        } catch (err) {
+          if (!isCluster(this.client)) {
+            throw err;
+          }
+          jobs.forEach((job) => gone.add(job));
+          const node = nodeOfKey(this.client, keyBase(batches[b][0]));
+          failed.push({ node, queues: batches[b].map((q) => `${q.prefix}:${q.name}`), error: redisErrorText(err) });
+        }
+      })
+    );
+    return gone.size ? page.filter((job) => !gone.has(job)) : page;
   }
 
   private job(ref: JobRef): Promise<JobDetail | null> {

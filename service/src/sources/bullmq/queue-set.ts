@@ -56,7 +56,8 @@ export async function readInBatches<R>(
   client: RedisClient,
   queues: DiscoveredQueue[],
   opts: { queuesPerCall: number; prefixes: string[] },
-  runBatch: (batch: DiscoveredQueue[]) => Promise<R>
+  /** Runs one batch; `batchCount` says how many calls this read makes in all. */
+  runBatch: (batch: DiscoveredQueue[], batchCount: number) => Promise<R>
 ): Promise<{
   batches: DiscoveredQueue[][];
   results: Array<R | null>;
@@ -68,8 +69,8 @@ export async function readInBatches<R>(
 }> {
   const batches = inBatches(client, queues, opts.queuesPerCall);
   const reading = isCluster(client)
-    ? Promise.allSettled(batches.map((batch) => nodeDeadline(client, runBatch(batch), 'reading its queues')))
-    : Promise.all(batches.map(runBatch)).then((values) => values.map((value) => ({ status: 'fulfilled', value }) as const));
+    ? Promise.allSettled(batches.map((batch) => nodeDeadline(client, runBatch(batch, batches.length), 'reading its queues')))
+    : Promise.all(batches.map((batch) => runBatch(batch, batches.length))).then((values) => values.map((value) => ({ status: 'fulfilled', value }) as const));
   const [settled, workers] = await Promise.all([reading, readWorkers(client, opts.prefixes)]);
   const rejected = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   if (rejected.length > 0 && rejected.length === batches.length) {

@@ -68,6 +68,8 @@ export interface SnapshotArgs {
   window: number;
   /** Continue after this job (a page cursor). */
   after?: SnapshotAnchor;
+  /** Jobs without their fields (all null): the caller reads those of the jobs it keeps with `readSummaries`. */
+  positionsOnly?: boolean;
 }
 
 type SnapshotReply = [number[], number[], Array<Array<string | null | number>>, number];
@@ -129,6 +131,7 @@ export async function runSnapshot(client: RedisClient, args: SnapshotArgs): Prom
     range,
     args.window,
     cursor,
+    args.positionsOnly ? '1' : '',
   ]);
   const [flatCounts, paused, rows, complete] = reply;
   const counts: number[][] = [];
@@ -137,11 +140,7 @@ export async function runSnapshot(client: RedisClient, args: SnapshotArgs): Prom
     counts.push(flatCounts.slice(q * n, q * n + n).map(Number));
   }
   const jobs = rows.map((row) => {
-    const fields = {} as RawJobFields;
-    FIELD_NAMES.forEach((name, k) => {
-      const v = row[5 + k];
-      fields[name] = v === null || v === undefined ? null : String(v);
-    });
+    const fields = fieldsOf(row, 5);
     return {
       queueIndex: Number(row[0]) - 1,
       native: BULLMQ_NATIVE_STATES[Number(row[1]) - 1],
@@ -152,6 +151,39 @@ export async function runSnapshot(client: RedisClient, args: SnapshotArgs): Prom
     };
   });
   return { counts, paused: paused.map((p) => Number(p) === 1), jobs, complete: Number(complete) === 1 };
+}
+
+/** The FIELD_NAMES values of a script row from index `from` on (null where absent: Lua false, nil, or not sent). */
+function fieldsOf(row: ArrayLike<string | number | null | false | undefined>, from: number): RawJobFields {
+  const fields = {} as RawJobFields;
+  FIELD_NAMES.forEach((name, k) => {
+    const v = row[from + k];
+    fields[name] = v === null || v === undefined || v === false ? null : String(v);
+  });
+  return fields;
+}
+
+export const summariesScript = new LuaScript<Array<Array<string | null | false> | false | null>>('jobscopeSummaries', 'summaries.lua');
+
+/**
+ * The fields of `picks` (jobs of the queues in `queueKeys`, one slot group), in one call; null for a job whose hash
+ * is gone since it was picked.
+ */
+export async function readSummaries(
+  client: RedisClient,
+  queueKeys: string[],
+  picks: Array<{ queueIndex: number; id: string }>,
+  budgets: { resultBytes: number; tracebackBytes: number }
+): Promise<Array<RawJobFields | null>> {
+  const reply = await summariesScript.run(client, queueKeys, [
+    budgets.resultBytes,
+    budgets.tracebackBytes,
+    ...picks.flatMap((p) => [p.queueIndex + 1, p.id]),
+  ]);
+  return picks.map((_, k) => {
+    const row = reply[k];
+    return row ? fieldsOf(row, 0) : null;
+  });
 }
 
 /**

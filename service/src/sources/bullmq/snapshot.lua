@@ -17,6 +17,9 @@
   ARGV[9]  cursor ("" = first page): "group,sortKey,anchorId,cmp1,cmp2,..." where cmp_q is -1/0/1 = queue q is
            before / is / is after the anchor job's queue in the merge order. Pages continue after the anchor job:
            groups before it are skipped, and in its group jobs that sort before it (or tie with it and come first).
+  ARGV[10] "1" = positions only: jobs come without their fields (rows end at groupIndex) and each is read with one
+           HMGET of name and timestamp (what the filters need); the caller reads the fields of the jobs it keeps with
+           summaries.lua. For calls over many slot groups, whose merged page keeps only N of their jobs.
 
   Returns { counts, paused, jobs, complete }:
     counts    Q*8 integers in NATIVE order per queue (NATIVE: includes/native-states.lua)
@@ -47,6 +50,7 @@ if ARGV[9] ~= '' then
   for q = 4, #parts do cursor.cmp[q - 3] = tonumber(parts[q]) end
 end
 -- Name and time filters skip jobs, so streams read ahead in big chunks; a cursor alone skips only ties at its anchor.
+local POSITIONS_ONLY = ARGV[10] == '1'
 local filtering = NAME ~= '' or FROM ~= nil
 local filtered = filtering or cursor ~= nil
 local complete = 1
@@ -252,11 +256,19 @@ for g, group in ipairs(GROUPS) do
       taken = bi
       local id, raw = best.ids[best.pos], best.raw[best.pos]
       best.pos = best.pos + 1
-      -- A job removed since its id was listed has no hash: readSummary skips it.
-      local f = readSummary(KEYS[best.q] .. id, RESULT_BYTES, TRACE_BYTES)
+      -- A job removed since its id was listed has no hash: skipped.
+      local f
+      if POSITIONS_ONLY then
+        f = rcall('HMGET', KEYS[best.q] .. id, 'name', 'timestamp')
+        if not (f[1] or f[2]) then f = nil end
+      else
+        f = readSummary(KEYS[best.q] .. id, RESULT_BYTES, TRACE_BYTES)
+      end
       if f and kept(best.i, f) then
         local row = {best.q, best.i, id, raw, g}
-        for k = 1, #FIELDS do row[#row + 1] = f[k] end
+        if not POSITIONS_ONLY then
+          for k = 1, #FIELDS do row[#row + 1] = f[k] end
+        end
         jobs[#jobs + 1] = row
         budget = budget - 1
       end
