@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type Redis from 'ioredis';
 import { freePort, isRunning } from './private-redis';
 import { ask, launchRedis, until, type RedisProcess } from './redis-processes';
 
@@ -24,10 +25,12 @@ export interface ClusterNodeInfo {
 export class LocalRedisCluster {
   private constructor(
     private readonly dir: string,
-    readonly nodes: RedisProcess[]
+    readonly nodes: RedisProcess[],
+    private readonly password: string | null
   ) {}
 
-  static async start(opts: { masters?: number; nodeTimeoutMs?: number } = {}): Promise<LocalRedisCluster> {
+  /** `password`: every node requires it (`requirepass`, and `masterauth` for the replicas). */
+  static async start(opts: { masters?: number; nodeTimeoutMs?: number; password?: string } = {}): Promise<LocalRedisCluster> {
     const masters = opts.masters ?? 3;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobscope-cluster-'));
     const nodes: RedisProcess[] = [];
@@ -40,17 +43,19 @@ export class LocalRedisCluster {
           '--cluster-node-timeout', String(opts.nodeTimeoutMs ?? 1000),
           // Replicas sync at once (default: a 5 s wait); one that never synced cannot take over.
           '--repl-diskless-sync-delay', '0',
+          ...(opts.password ? ['--requirepass', opts.password, '--masterauth', opts.password] : []),
         ];
         nodes.push({ port, proc: await launchRedis(args, /Ready to accept connections/) });
       }
       await run(process.env.REDIS_CLI_BIN ?? 'redis-cli', [
+        ...(opts.password ? ['-a', opts.password, '--no-auth-warning'] : []),
         '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes',
       ]);
-      const cluster = new LocalRedisCluster(dir, nodes);
+      const cluster = new LocalRedisCluster(dir, nodes, opts.password ?? null);
       await cluster.waitHealthy();
       await until('every replica to sync', async () => {
         for (const n of nodes) {
-          const info = await ask(n.port, (r) => r.info('replication'));
+          const info = await cluster.askNode(n.port, (r) => r.info('replication'));
           if (info.includes('role:slave') && !info.includes('master_link_status:up')) {
             return undefined;
           }
@@ -65,6 +70,11 @@ export class LocalRedisCluster {
     }
   }
 
+  /** One short connection to a node, authenticated when the cluster has a password. */
+  private askNode<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
+    return ask(port, fn, this.password ?? undefined);
+  }
+
   /** `host:port,…` of every node, for JOBSCOPE_REDIS_CLUSTER_NODES. */
   get seedList(): string {
     return this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
@@ -74,7 +84,7 @@ export class LocalRedisCluster {
   waitHealthy(timeoutMs = 20_000): Promise<true> {
     return until('the cluster to be healthy', async () => {
       for (const n of this.nodes.filter((x) => isRunning(x.proc))) {
-        const info = await ask(n.port, (r) => r.call('CLUSTER', 'INFO') as Promise<string>);
+        const info = await this.askNode(n.port, (r) => r.call('CLUSTER', 'INFO') as Promise<string>);
         if (!/cluster_state:ok/.test(info) || !/cluster_slots_ok:16384/.test(info)) {
           return undefined;
         }
@@ -89,7 +99,7 @@ export class LocalRedisCluster {
     if (!live) {
       throw new Error('no cluster node is running');
     }
-    const text = await ask(live.port, (r) => r.call('CLUSTER', 'NODES') as Promise<string>);
+    const text = await this.askNode(live.port, (r) => r.call('CLUSTER', 'NODES') as Promise<string>);
     return text
       .trim()
       .split('\n')
@@ -140,20 +150,20 @@ export class LocalRedisCluster {
     if (!to || to.role !== 'master' || to.id === from.id) {
       throw new Error(`cannot move slot ${slot} to ${toPort}`);
     }
-    await ask(to.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', from.id));
-    await ask(from.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', to.id));
+    await this.askNode(to.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', from.id));
+    await this.askNode(from.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', to.id));
     for (;;) {
-      const keys = await ask(from.port, (r) => r.call('CLUSTER', 'GETKEYSINSLOT', slot, opts.keysPerStep ?? 100) as Promise<string[]>);
+      const keys = await this.askNode(from.port, (r) => r.call('CLUSTER', 'GETKEYSINSLOT', slot, opts.keysPerStep ?? 100) as Promise<string[]>);
       if (keys.length === 0) {
         break;
       }
-      await ask(from.port, (r) => r.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, 'KEYS', ...keys));
+      await this.askNode(from.port, (r) => r.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, ...(this.password ? ['AUTH', this.password] : []), 'KEYS', ...keys));
       if (opts.pauseMs) {
         await new Promise((r) => setTimeout(r, opts.pauseMs));
       }
     }
     for (const n of (await this.topology()).filter((x) => x.role === 'master')) {
-      await ask(n.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id));
+      await this.askNode(n.port, (r) => r.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id));
     }
   }
 

@@ -50,8 +50,8 @@ export async function until<T>(what: string, read: () => Promise<T | undefined>,
 }
 
 /** One short-lived connection to a loopback node: runs `fn` on it, then disconnects. */
-export async function ask<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+export async function ask<T>(port: number, fn: (r: Redis) => Promise<T>, password?: string): Promise<T> {
+  const r = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   r.on('error', () => undefined);
   try {
     await r.connect();

@@ -1,5 +1,5 @@
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
-import type { RedisClient } from './topology';
+import { recordClusterError, type RedisClient } from './topology';
 import type { Logger } from '../logger';
 
 export interface RedisClientOptions {
@@ -105,13 +105,21 @@ function createClusterClient(url: string, nodes: Array<{ host: string; port: num
       logger.warn({ err: err.message }, what);
     }
   };
-  client.on('error', (err: Error) => logOnce(err, 'redis cluster error'));
-  client.on('node error', (err: Error, node: string) => logOnce(err, `redis cluster node ${node} error`));
+  client.on('error', (err: Error & { lastNodeError?: Error }) => {
+    logOnce(err, 'redis cluster error');
+    // "Failed to refresh slots cache" says little; the node's own error (WRONGPASS, ECONNREFUSED) says why.
+    recordClusterError(client, err.lastNodeError?.message ?? err.message);
+  });
+  client.on('node error', (err: Error, node: string) => {
+    logOnce(err, `redis cluster node ${node} error`);
+    recordClusterError(client, `${node}: ${err.message}`);
+  });
   client.on('ready', () => {
     if (lastError) {
       logger.info('redis cluster connection restored');
     }
     lastError = '';
+    recordClusterError(client, null);
   });
   return client;
 }

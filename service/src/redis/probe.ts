@@ -1,4 +1,4 @@
-import { isCluster, masterNodes, nodeDeadline, type RedisClient } from './topology';
+import { isCluster, masterNodes, nodeDeadline, notConnectedError, type RedisClient } from './topology';
 import type { RedisStatus } from '@jobscope/contract';
 
 /** PING round trip and server version; what the UI shows as RedisClient health. */
@@ -32,7 +32,7 @@ export class RedisProbe {
     }
     const settled = await Promise.allSettled(masterNodes(this.client).map((node) => nodeDeadline(this.client, node.ping(), 'PING')));
     if (!settled.some((s) => s.status === 'fulfilled')) {
-      throw settled.find((s) => s.status === 'rejected')?.reason ?? new Error('no Redis Cluster master is connected');
+      throw settled.find((s) => s.status === 'rejected')?.reason ?? notConnectedError(this.client);
     }
   }
 

@@ -10,6 +10,23 @@ export function isCluster(client: RedisClient): client is Cluster {
   return (client as Cluster).isCluster === true;
 }
 
+/** The last connection error of each Cluster client, while it has no connected node (see notConnectedError). */
+const lastClusterError = new WeakMap<Cluster, string>();
+
+export function recordClusterError(client: Cluster, message: string | null): void {
+  if (message === null) {
+    lastClusterError.delete(client);
+  } else {
+    lastClusterError.set(client, message);
+  }
+}
+
+/** Why no Cluster node could be asked: with the nodes' last error (a wrong password, refused connections). */
+export function notConnectedError(client: Cluster): Error {
+  const reason = lastClusterError.get(client);
+  return new Error(`no Redis Cluster node is connected${reason ? ` (${reason})` : ''}`);
+}
+
 /** Connections to run a per-server command on (SCAN, CLIENT LIST): every master of a Cluster, else the one connection. */
 export function masterNodes(client: RedisClient): Redis[] {
   return isCluster(client) ? client.nodes('master') : [client];

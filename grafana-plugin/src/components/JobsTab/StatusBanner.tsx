@@ -4,8 +4,11 @@ import type { StatusResponse } from '@jobscope/contract';
 import type { ServiceError, ServiceErrorKind } from '../../api/client';
 import { TEST_IDS } from '../testIds';
 
-/** What the banner says: the kind is the client's own ServiceErrorKind (one name per failure case). */
-export type Outage = { kind: ServiceErrorKind; title: string; detail: string } | null;
+/**
+ * What the banner says: the kind is the client's own ServiceErrorKind (one name per failure case), or `partial` when
+ * some Redis Cluster nodes did not answer and only their queues are shown from the last good read.
+ */
+export type Outage = { kind: ServiceErrorKind | 'partial'; title: string; detail: string } | null;
 
 /**
  * What is wrong, if anything: the service did not answer (network error, proxy 502/504), Redis is down (503 from the
@@ -34,6 +37,14 @@ export function describeOutage(data: StatusResponse | null, error: ServiceError 
       detail: `${data.redis.error ?? 'The service cannot read Redis.'} Showing the last snapshot.`,
     };
   }
+  if (data?.unreachable?.length) {
+    const nodes = data.unreachable.map((u) => `${u.node ?? 'a Redis node'} (${u.queues.length} queue${u.queues.length === 1 ? '' : 's'}): ${u.error}`);
+    return {
+      kind: 'partial',
+      title: 'Some Redis nodes did not answer',
+      detail: `${nodes.join('; ')}. Their queues, marked stale, show the last good read; the others are current.`,
+    };
+  }
   return null;
 }
 
@@ -44,7 +55,7 @@ export function StatusBanner({ outage }: { outage: Outage }) {
   return (
     <Alert
       data-testid={TEST_IDS.jobsErrorBanner}
-      severity={outage.kind === 'rejected' ? 'warning' : 'error'}
+      severity={outage.kind === 'rejected' || outage.kind === 'partial' ? 'warning' : 'error'}
       title={outage.title}
     >
       {outage.detail} {outage.kind !== 'rejected' && 'Polling continues; this clears when it recovers.'}

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { WorkerInfo } from '@jobscope/contract';
 import type { WorkersReport } from '../source';
-import { masterNodes, nodeDeadline, type RedisClient } from '../../redis/topology';
+import { isCluster, masterNodes, nodeDeadline, notConnectedError, type RedisClient } from '../../redis/topology';
 
 /**
  * BullMQ names each worker's blocking connection `<prefix>:<base64(queue)>` or `<prefix>:<base64(queue)>:w:<name>`,
@@ -81,14 +81,13 @@ async function readNode(node: Redis, prefixes: string[]): Promise<WorkersReport>
  * are marked stale anyway) unless none answers.
  */
 export async function readWorkers(client: RedisClient, prefixes: string[]): Promise<WorkersReport> {
-  const nodes = masterNodes(client);
-  if (nodes.length === 1 && nodes[0] === client) {
-    return readNode(nodes[0], prefixes);
+  if (!isCluster(client)) {
+    return readNode(client, prefixes);
   }
-  const settled = await Promise.allSettled(nodes.map((node) => nodeDeadline(client, readNode(node, prefixes), 'CLIENT LIST')));
+  const settled = await Promise.allSettled(masterNodes(client).map((node) => nodeDeadline(client, readNode(node, prefixes), 'CLIENT LIST')));
   const reports = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   if (reports.length === 0) {
-    throw settled.find((s) => s.status === 'rejected')?.reason ?? new Error('no Redis Cluster node is connected');
+    throw settled.find((s) => s.status === 'rejected')?.reason ?? notConnectedError(client);
   }
   const refused = reports.find((r) => r.status === 'unknown');
   return refused ?? { status: 'ok', reason: null, items: reports.flatMap((r) => r.items) };
