@@ -11,22 +11,21 @@ const nonNegativeMs = (name: string, fallback: number) =>
   z.coerce.number({ error: `${name} must be a number of milliseconds` }).int().min(0).default(fallback);
 
 /** Every setting comes from the environment and is checked once at start; README lists them all. */
+/** `host:port,…` (sentinels, Cluster seed nodes). */
+const hostPortList = csv
+  .refine((list) => list.length > 0, 'needs at least one host:port')
+  .refine((list) => list.every((entry) => /^[^\s:]+:\d{1,5}$/.test(entry)), 'each entry must be host:port');
+
 const EnvSchema = z.object({
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
     .refine((s) => /^rediss?:\/\//.test(s), 'must start with redis:// or rediss://'),
   JOBSCOPE_REDIS_TLS_CA_FILE: z.string().optional(),
-  JOBSCOPE_REDIS_SENTINELS: csv
-    .refine((list) => list.length > 0, 'needs at least one host:port')
-    .refine((list) => list.every((entry) => /^[^\s:]+:\d{1,5}$/.test(entry)), 'each entry must be host:port')
-    .optional(),
+  JOBSCOPE_REDIS_SENTINELS: hostPortList.optional(),
   JOBSCOPE_REDIS_SENTINEL_NAME: z.string().min(1).max(200).optional(),
-  JOBSCOPE_REDIS_CLUSTER_NODES: csv
-    .refine((list) => list.length > 0, 'needs at least one host:port')
-    .refine((list) => list.every((entry) => /^[^\s:]+:\d{1,5}$/.test(entry)), 'each entry must be host:port')
-    .optional(),
   JOBSCOPE_REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  JOBSCOPE_REDIS_CLUSTER_NODES: hostPortList.optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8787),
   JOBSCOPE_PREFIXES: csv

@@ -80,7 +80,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     readToken: config.readToken,
     registry,
     snapshots,
-    // Read-only mode writes nothing to RedisClient, the audit stream included.
+    // Read-only mode writes nothing to Redis, the audit stream included.
     audit: new AuditLog(logger, config.auditKey && !config.readOnly ? { redis, key: config.auditKey } : null),
     streams,
     readOnly: config.readOnly,
@@ -117,7 +117,7 @@ function celerySource(config: Config, logger: Logger): CelerySource {
   return new CelerySource({ ...c, discoveryIntervalMs: config.discoveryIntervalMs, tlsCa: config.redisTlsCa, logger });
 }
 
-/** Gives the first connection a moment; the service starts anyway (and recovers) when RedisClient is down. */
+/** Gives the first connection a moment; the service starts anyway (and recovers) when Redis is down. */
 function waitForReady(redis: RedisClient, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') {
     return Promise.resolve();

@@ -49,13 +49,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOBSCOPE_AUDIT_KEY: 'off' }).auditKey).toBeNull();
   });
 
+  it('reads Cluster seed nodes', () => {
+    expect(loadConfig({ JOBSCOPE_REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' }).redisClusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
+    expect(loadConfig({}).redisClusterNodes).toBeNull();
+  });
+
   it.each([
     [{ JOBSCOPE_REDIS_SENTINELS: 'a:1' }, 'JOBSCOPE_REDIS_SENTINEL_NAME:'],
     [{ JOBSCOPE_REDIS_SENTINEL_NAME: 'm' }, 'JOBSCOPE_REDIS_SENTINELS:'],
     [{ JOBSCOPE_REDIS_SENTINELS: 'no-port', JOBSCOPE_REDIS_SENTINEL_NAME: 'm' }, 'JOBSCOPE_REDIS_SENTINELS:'],
     [{ JOBSCOPE_REDIS_SENTINELS: 'a:1', JOBSCOPE_REDIS_SENTINEL_NAME: 'm', REDIS_URL: 'rediss://x:6380' }, 'JOBSCOPE_REDIS_SENTINELS:'],
     [{ JOBSCOPE_AUDIT_KEY: 'has space' }, 'JOBSCOPE_AUDIT_KEY:'],
-  ])('Sentinel and audit settings: %j is a ConfigError naming %s', (env, named) => {
+    [{ JOBSCOPE_REDIS_CLUSTER_NODES: 'a:1,no-port' }, 'JOBSCOPE_REDIS_CLUSTER_NODES:'],
+    [{ JOBSCOPE_REDIS_CLUSTER_NODES: 'a:1', REDIS_URL: 'redis://x:6379/2' }, 'JOBSCOPE_REDIS_CLUSTER_NODES: a Redis Cluster has only database 0'],
+    [{ JOBSCOPE_REDIS_CLUSTER_NODES: 'a:1', JOBSCOPE_REDIS_SENTINELS: 'b:2', JOBSCOPE_REDIS_SENTINEL_NAME: 'm' }, 'cannot be combined'],
+  ])('Sentinel, Cluster and audit settings: %j is a ConfigError naming %s', (env, named) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(named);
   });

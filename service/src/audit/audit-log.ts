@@ -17,13 +17,13 @@ declare module 'hono' {
   }
 }
 
-/** Where `newest` read from: the RedisClient stream all replicas share, or this process's memory. */
+/** Where `newest` read from: the Redis stream all replicas share, or this process's memory. */
 export type AuditScope = 'shared' | 'replica';
 
 /**
- * Every write, newest first (and one structured log line each). With `shared`, entries go to a capped RedisClient stream
- * (`XADD <key> MAXLEN ~ max`) that every replica on this RedisClient appends to and reads from, so any replica shows the
- * same trail; this process also keeps its own bounded ring, which answers while that RedisClient cannot (and is the only
+ * Every write, newest first (and one structured log line each). With `shared`, entries go to a capped Redis stream
+ * (`XADD <key> MAXLEN ~ max`) that every replica on this Redis appends to and reads from, so any replica shows the
+ * same trail; this process also keeps its own bounded ring, which answers while that Redis cannot (and is the only
  * store in read-only mode, where the service writes nothing).
  */
 export class AuditLog {
@@ -63,7 +63,7 @@ export class AuditLog {
         const rows = await this.shared.redis.xrevrange(this.shared.key, '+', '-', 'COUNT', limit);
         return { entries: rows.flatMap(([, fields]) => parseEntry(fields)), scope: 'shared' };
       } catch {
-        // RedisClient is unreachable: what this replica saw is better than nothing, and says so.
+        // Redis is unreachable: what this replica saw is better than nothing, and says so.
       }
     }
     return { entries: this.entries.slice(0, limit), scope: 'replica' };

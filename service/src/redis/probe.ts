@@ -1,7 +1,7 @@
 import { isCluster, masterNodes, nodeDeadline, notConnectedError, type RedisClient } from './topology';
 import type { RedisStatus } from '@jobscope/contract';
 
-/** PING round trip and server version; what the UI shows as RedisClient health. */
+/** PING round trip and server version; what the UI shows as Redis health. */
 export class RedisProbe {
   private version: string | null = null;
   /** INFO answered (or was refused): either way it is not asked again. */
@@ -42,7 +42,7 @@ export class RedisProbe {
     return Number.parseInt(this.version ?? '6', 10) || 6;
   }
 
-  /** Once per process; a server whose ACL refuses INFO is still a healthy RedisClient, just of unknown version. */
+  /** Once per process; a server whose ACL refuses INFO is still a healthy Redis, just of unknown version. */
   private async readVersion(): Promise<void> {
     if (this.versionSettled) {
       return;

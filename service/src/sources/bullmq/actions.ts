@@ -15,7 +15,7 @@ import { RelayCache } from './relay-cache';
 import { keyBase } from './queue-set';
 import { redisErrorText } from '../../redis/error-text';
 
-/** Jobs one BullMQ batched call moves or removes: each call blocks RedisClient for a bounded time (see the benchmark). */
+/** Jobs one BullMQ batched call moves or removes: each call blocks Redis for a bounded time (see the benchmark). */
 export const ACTION_BATCH = 1000;
 
 type FinishedState = 'failed' | 'completed';
@@ -23,7 +23,7 @@ type FinishedState = 'failed' | 'completed';
 /**
  * BullMQ's own calls for every action; BullMQ's scripts check the state atomically. When a call fails, the job's state
  * is read again: a job that left the expected state (another user acted first) is a 409 naming where it is now, a job
- * that is gone a 404, anything else RedisClient trouble (503) — BullMQ's error texts are never parsed.
+ * that is gone a 404, anything else Redis trouble (503) — BullMQ's error texts are never parsed.
  */
 export class BullMQActions implements SourceActions {
   private readonly relays: RelayCache;

@@ -55,7 +55,7 @@ export class QueueRegistry {
     return this.firstAttempt;
   }
 
-  /** False until discovery has read RedisClient once (or queues are configured): before that, "unknown queue" is a guess. */
+  /** False until discovery has read Redis once (or queues are configured): before that, "unknown queue" is a guess. */
   isKnown(): boolean {
     return this.succeededOnce || this.opts.explicitQueues !== null;
   }

@@ -71,7 +71,7 @@ export function assembleLuaScript(file: string, baseDir: string = __dirname): st
  * A read-only Lua script kept as a `.lua` file beside this code and registered on the client as a command (ioredis
  * runs EVALSHA and falls back to EVAL on NOSCRIPT). Shared parts live in `includes/*.lua` and are pulled in with
  * `--- @include "name"` when the script is loaded (see assembleLuaScript). The file starts with
- * `#!lua flags=no-writes`, which RedisClient 7 needs to allow the script on replicas; RedisClient < 7 does not know script flags,
+ * `#!lua flags=no-writes`, which Redis 7 needs to allow the script on replicas; Redis < 7 does not know script flags,
  * so there it is sent without that line.
  */
 export class LuaScript<Reply> {
@@ -86,7 +86,7 @@ export class LuaScript<Reply> {
     this.plain = this.withFlags.replace(FLAGS_LINE, '');
   }
 
-  /** The assembled script, includes expanded, as sent to RedisClient 7+ (with its `#!lua` flags line). */
+  /** The assembled script, includes expanded, as sent to Redis 7+ (with its `#!lua` flags line). */
   get source(): string {
     return this.withFlags;
   }

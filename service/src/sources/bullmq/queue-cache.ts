@@ -11,13 +11,13 @@ export class QueueCache {
 
   constructor(private readonly client: RedisClient) {}
 
-  /** Throws while RedisClient is not connected: a Queue built then waits for 'ready' forever, hanging the request. */
+  /** Throws while Redis is not connected: a Queue built then waits for 'ready' forever, hanging the request. */
   get(prefix: string, name: string): Queue {
     const k = queueId({ prefix, name });
     let queue = this.queues.get(k);
     if (!queue) {
       if (this.client.status !== 'ready') {
-        throw new Error(`not connected to RedisClient (connection ${this.client.status})`);
+        throw new Error(`not connected to Redis (connection ${this.client.status})`);
       }
       queue = new Queue(name, {
         connection: this.client,

@@ -23,7 +23,7 @@ const LIST_SCAN_LIMIT = 100_000;
 export const SEARCH_MATCH_BYTES = 64 * 1024;
 /**
  * Most jobs one text-search call may read (window x states x queues; about 4-10 µs each, so some 40-100 ms): calls
- * take fewer queues than `queuesPerCall`, and fewer states, when the window is large, so no call blocks RedisClient for
+ * take fewer queues than `queuesPerCall`, and fewer states, when the window is large, so no call blocks Redis for
  * long. One queue and one state per call at least (so at window 10,000 a call reads up to 10,000 jobs).
  */
 export const SEARCH_JOBS_PER_CALL = 10_000;
