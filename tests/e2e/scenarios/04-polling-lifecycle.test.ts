@@ -68,8 +68,9 @@ describe('polling (the proxy buffers, so the stream never arrives)', () => {
     // The General tab reads one status snapshot when it mounts (no timer); let that one land, then watch 6 s.
     await sleep(1_000);
     expect(statusRequestsBetween(leftAt, Date.now()).length).toBeLessThanOrEqual(1);
+    // 4 s: longer than the widest gap between two polls (~3 s on a busy machine), so a poller left behind shows.
     const quietFrom = Date.now();
-    await sleep(6_000);
+    await sleep(4_000);
     expect(statusRequestsBetween(quietFrom, Date.now())).toEqual([]);
     expect(streamRequestsBetween(leftAt, Date.now())).toEqual([]);
     expect(openStreams(stack.preview)).toEqual([]);
@@ -90,7 +91,7 @@ describe('polling (the proxy buffers, so the stream never arrives)', () => {
     await page.evaluate((to) => (globalThis as unknown as PageGlobals).__jobscopeHost!.navigate(to), `/plugins/${stack.preview.pluginId}`);
     await page.getByLabel('Service URL').waitFor({ timeout: 10_000 });
     const leftAt = Date.now();
-    await sleep(6_000);
+    await sleep(4_000);
     expect(statusRequestsBetween(leftAt, Date.now())).toEqual([]);
     expect(streamRequestsBetween(leftAt, Date.now())).toEqual([]);
     // The stream still held by the buffering proxy (opened < 5 s ago) closed with the app.
@@ -127,7 +128,7 @@ describe('live (the proxy streams like Grafana)', () => {
     expect((await pageLiveCounts(live)).open).toHaveLength(1);
     // Live: polling is off. (The mount's one status read came before.)
     const quietFrom = Date.now();
-    await sleep(5_000);
+    await sleep(4_000);
     expect(statusRequestsBetween(quietFrom, Date.now())).toEqual([]);
     expect(streamRequestsBetween(quietFrom, Date.now())).toEqual([]);
     expect(stream.bytesOut).toBeGreaterThan(0);
@@ -230,7 +231,7 @@ describe('live (the proxy streams like Grafana)', () => {
     // And nothing is requested afterwards (General's mount read aside).
     await sleep(1_000);
     const quietFrom = Date.now();
-    await sleep(6_000);
+    await sleep(4_000);
     expect(statusRequestsBetween(quietFrom, Date.now())).toEqual([]);
     expect(streamRequestsBetween(doneAt, Date.now())).toEqual([]);
     expect(live.errors).toEqual([]);
