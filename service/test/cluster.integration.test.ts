@@ -9,6 +9,7 @@ import { Cluster } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import { API_PATHS, stateRank, StatusResponseSchema, jobPath, queueActionPath, type StatusResponse } from '@jobscope/contract';
 import type { Service } from '../src/service';
+import { enableRemoteCancel } from '@jobscope/worker';
 import { LocalRedisCluster } from '../../scripts/lib/redis-cluster';
 import { ask } from '../../scripts/lib/redis-processes';
 import { getJson, startService } from './helpers/service';
@@ -219,6 +220,46 @@ test('a queue action and the change marker work on the Cluster', async () => {
   expect(await email.isPaused()).toBe(true);
   expect(await marker()).not.toBe(before);
   await email.resume();
+});
+
+test('cancel reaches a running job through the workers\' Relay on the Cluster', async () => {
+  const name = 'cancel-me';
+  const queue = new Queue(name, { connection: producer, prefix: TAGGED_PREFIX });
+  queue.on('error', () => undefined);
+  let aborted: unknown = null;
+  const worker = new Worker(
+    name,
+    (_job, _token, signal) =>
+      new Promise((_resolve, reject) => {
+        signal?.addEventListener('abort', () => {
+          aborted = signal.reason;
+          reject(new Error(`cancelled: ${String(signal.reason)}`));
+        });
+      }),
+    { connection: workerConnection(), prefix: TAGGED_PREFIX }
+  );
+  worker.on('error', () => undefined);
+  const remote = await enableRemoteCancel(worker, { connection: workerConnection(), prefix: TAGGED_PREFIX });
+  try {
+    await queue.add('long', {}, { jobId: 'c-1' });
+    await waitFor('the job runs', async () => (await queue.getJobState('c-1')) === 'active', 10_000);
+    await service.source.queueRegistry.refresh();
+    const res = await getJson(service, jobPath({ source: 'bullmq', prefix: TAGGED_PREFIX, queue: name, id: 'c-1' }, 'cancel'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'stop on the cluster' }),
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ action: 'cancel', delivered: 1 });
+    await waitFor('the job fails', async () => (await queue.getJobState('c-1')) === 'failed', 10_000);
+    expect(String(aborted)).toContain('stop on the cluster');
+  } finally {
+    await remote.close();
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await service.source.queueRegistry.refresh();
+  }
 });
 
 test('a slot moved to another master while polling: no error, never half-read counts, fresh after the move', async () => {
