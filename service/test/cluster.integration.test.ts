@@ -7,7 +7,7 @@
 import { Job, Queue, Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
-import { API_PATHS, stateRank, StatusResponseSchema, jobPath, queueActionPath, type StatusResponse } from '@jobscope/contract';
+import { API_PATHS, stateRank, StatusQuerySchema, StatusResponseSchema, jobPath, queueActionPath, type StatusResponse } from '@jobscope/contract';
 import type { Service } from '../src/service';
 import { enableRemoteCancel } from '@jobscope/worker';
 import { LocalRedisCluster } from '../../scripts/lib/redis-cluster';
@@ -318,7 +318,8 @@ test('a master killed while polling: its queues stale from the last good read, o
   })();
   cluster.kill(master.port);
   const staleSeen = await waitFor('a stale queue', () => answers.some((a) => a.body?.queues.some((q) => q.stale)), 10_000).then(() => true, () => false);
-  const health = await getJson(service, API_PATHS.health);
+  // Health, and the uncached read the live stream's producers make, while the node is still only unreachable.
+  const [health, uncached] = await Promise.all([getJson(service, API_PATHS.health), service.snapshots.read(StatusQuerySchema.parse({}))]);
   const promoted = await cluster.waitForPromotion(slot, master.port);
   const promotedAt = Date.now();
   await waitFor('fresh data after the promotion', () => {
@@ -346,6 +347,9 @@ test('a master killed while polling: its queues stale from the last good read, o
   expect(staleJobs(partial)).toEqual(staleJobs(lastGood));
   expect(partial.unreachable).toEqual([expect.objectContaining({ node: `127.0.0.1:${master.port}`, source: 'bullmq', queues: expect.arrayContaining(onVictim) })]);
   expect(elsewhere.length).toBeGreaterThan(0);
+  for (const q of uncached.queues.filter((x) => onVictim.includes(id(x)))) {
+    expect({ q: id(q), stale: q.stale, counts: q.counts }).toEqual({ q: id(q), stale: true, counts: lastGood.queues.find((x) => id(x) === id(q))!.counts });
+  }
   expect(health.body.checks['redis:nodes']).toEqual([expect.objectContaining({ status: 'fail', componentId: `127.0.0.1:${master.port}` })]);
 
   expect(promoted.port).not.toBe(master.port);

@@ -88,7 +88,7 @@ export async function pipelineByNode<T>(
       }
       const pipeline = client.pipeline();
       group.forEach(({ item }) => add(pipeline, item));
-      const results = (await pipeline.exec()) ?? [];
+      const results = (await nodeDeadline(client, pipeline.exec(), 'a pipeline')) ?? [];
       group.forEach(({ index }, g) => {
         for (let k = 0; k < perItem; k++) {
           replies[index * perItem + k] = results[g * perItem + k] ?? [new Error('no reply'), null];

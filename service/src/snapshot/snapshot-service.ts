@@ -110,26 +110,33 @@ export class SnapshotService {
     if (query.cursor !== undefined && query.state !== undefined) {
       decodeCursor({ ...query, state: query.state }, query.cursor);
     }
+    const current = this.entryFor(query);
+    const outcome = await current.read.get(() => this.build(query, current));
+    return { outcome, lastGood: current.lastGood };
+  }
+
+  /** The cache entry of a view (made on first use). */
+  private entryFor(query: StatusQuery): Entry {
     const key = JSON.stringify([query.limit, query.queue ?? [], query.state ?? '', query.name ?? '', query.from ?? '', query.to ?? '', query.cursor ?? '']);
     let entry = this.entries.get(key);
     if (!entry) {
       entry = { read: new SharedRead<Outcome>(this.opts.ttlMs, this.now), lastGood: null };
       this.remember(key, entry);
     }
-    const current = entry;
-    const outcome = await current.read.get(() => this.build(query, current));
-    return { outcome, lastGood: current.lastGood };
+    return entry;
   }
 
   /**
-   * One uncached read (no cache entry, no stale fallback), for exports walking many pages: a page it cannot read is
-   * an error, never an old page.
+   * One uncached read (no cached outcome, no stale fallback), for the live stream's producers and exports walking many
+   * pages: a page it cannot read is an error, never an old page. A first page shares the view's last good snapshot
+   * (and updates it), so queues a Cluster node could not serve are filled in from it as on the status route.
    */
   async read(query: StatusQuery): Promise<StatusResponse> {
     for (const queue of query.queue ?? []) {
       await this.requireKnownQueue(queue);
     }
-    const outcome = await this.build(query, { read: new SharedRead<Outcome>(0, this.now), lastGood: null });
+    const entry = query.cursor === undefined ? this.entryFor(query) : { read: new SharedRead<Outcome>(0, this.now), lastGood: null };
+    const outcome = await this.build(query, entry);
     if (!outcome.ok) {
       throw new SnapshotUnavailableError(outcome.error);
     }

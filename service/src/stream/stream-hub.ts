@@ -97,7 +97,8 @@ class Producer {
     }
     this.running = true;
     try {
-      const marker = await this.deps.registry.changeMarker(this.query.queue);
+      // A marker that cannot be read (a Cluster node down) is no reason to stop: read, and let the snapshot say what is stale.
+      const marker = await this.deps.registry.changeMarker(this.query.queue).catch(() => null);
       const now = Date.now();
       if (!first && marker !== null && marker === this.lastMarker && now - this.lastFullAt < FULL_READ_EVERY_MS && this.last?.type === 'snapshot') {
         return;
