@@ -44,11 +44,6 @@ export function nodeDeadline<T>(client: RedisClient, work: Promise<T>, what: str
   return isCluster(client) ? withTimeout(work, CLUSTER_NODE_DEADLINE_MS, what) : work;
 }
 
-/** `host:port` of one connection. */
-export function nodeName(node: Redis): string {
-  return `${node.options.host ?? '127.0.0.1'}:${node.options.port ?? 6379}`;
-}
-
 /** The master that serves `key`'s hash slot, as the client's slot map has it (null standalone or when unknown). */
 export function nodeOfKey(client: RedisClient, key: string): string | null {
   return isCluster(client) ? (client.slots[calculateSlot(key)]?.[0] ?? null) : null;

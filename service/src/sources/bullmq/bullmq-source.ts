@@ -32,10 +32,10 @@ import { jobLogsScript, readJobLogs } from './job-logs';
 import { searchBullMQ, searchIdScript, searchTextScript } from './search';
 import { BullMQActions } from './actions';
 import { readChangeMarker } from './change-marker';
-import { keyBase, readInBatches, staleReasonsOf, type FailedBatch } from './queue-set';
+import { addFailure, keyBase, readInBatches, staleReasonsOf, type FailedBatch } from './queue-set';
 import { BULLMQ_MAX_PRIORITY, METRIC_STATE_OF_BULLMQ, nativeCountsOf, stateCountsOf, type BullMQNativeState } from './native-states';
 import { errorMessage } from '../../redis/probe';
-import { isCluster, nodeDeadline, nodeOfKey, type RedisClient } from '../../redis/topology';
+import { isCluster, nodeDeadline, type RedisClient } from '../../redis/topology';
 import { redisErrorText } from '../../redis/error-text';
 
 export interface BullMQSourceOptions {
@@ -212,7 +212,12 @@ export class BullMQSource implements JobSource {
   ): Promise<PickedJob[]> {
     const byBatch = new Map<number, PickedJob[]>();
     for (const job of page) {
-      byBatch.set(job.batch, [...(byBatch.get(job.batch) ?? []), job]);
+      const jobs = byBatch.get(job.batch);
+      if (jobs) {
+        jobs.push(job);
+      } else {
+        byBatch.set(job.batch, [job]);
+      }
     }
     const gone = new Set<PickedJob>();
     await Promise.all(
@@ -232,8 +237,7 @@ export class BullMQSource implements JobSource {
             throw err;
           }
           jobs.forEach((job) => gone.add(job));
-          const node = nodeOfKey(this.client, keyBase(batches[b][0]));
-          failed.push({ node, queues: batches[b].map((q) => `${q.prefix}:${q.name}`), error: redisErrorText(err) });
+          addFailure(failed, this.client, batches[b], err);
         }
       })
     );

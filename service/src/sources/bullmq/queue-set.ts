@@ -76,24 +76,31 @@ export async function readInBatches<R>(
   if (rejected.length > 0 && rejected.length === batches.length) {
     throw rejected[0];
   }
-  // One entry per node (the first error it gave), however many of its batches failed.
-  const failedByNode = new Map<string | null, FailedBatch>();
+  const failed: FailedBatch[] = [];
   settled.forEach((s, b) => {
     if (s.status === 'rejected') {
-      const node = nodeOfKey(client, keyBase(batches[b][0]));
-      const entry = failedByNode.get(node) ?? { node, queues: [], error: redisErrorText(s.reason) };
-      entry.queues.push(...batches[b].map((q) => `${q.prefix}:${q.name}`));
-      failedByNode.set(node, entry);
+      addFailure(failed, client, batches[b], s.reason);
     }
   });
   return {
     batches,
     results: settled.map((s) => (s.status === 'fulfilled' ? s.value : null)),
-    failed: [...failedByNode.values()],
+    failed,
     workers,
     workersOf: workerCounter(workers),
     indexOf: indexIn(queues),
   };
+}
+
+/** Records that `batch` could not be read: one entry per node (its first error), however many of its batches failed. */
+export function addFailure(failed: FailedBatch[], client: RedisClient, batch: DiscoveredQueue[], err: unknown): void {
+  const node = nodeOfKey(client, keyBase(batch[0]));
+  let entry = failed.find((f) => f.node === node);
+  if (!entry) {
+    entry = { node, queues: [], error: redisErrorText(err) };
+    failed.push(entry);
+  }
+  entry.queues.push(...batch.map((q) => `${q.prefix}:${q.name}`));
 }
 
 function indexIn(queues: DiscoveredQueue[]): (q: DiscoveredQueue) => number {

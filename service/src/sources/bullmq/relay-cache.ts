@@ -9,6 +9,8 @@ import { REMOTE_CANCEL_NAMESPACE } from '@jobscope/worker';
  */
 export class RelayCache {
   private readonly relays = new Map<string, Promise<Relay>>();
+  /** The Cluster clients made for relays (BullMQ does not close a client it is given). */
+  private clusterClients: Cluster[] = [];
 
   constructor(private readonly client: RedisClient) {}
 
@@ -40,8 +42,6 @@ export class RelayCache {
     this.clusterClients.forEach((c) => c.disconnect());
     this.clusterClients = [];
   }
-
-  private clusterClients: Cluster[] = [];
 
   private ownCluster(): Cluster {
     const cluster = this.client as Cluster;
