@@ -1,4 +1,4 @@
-import type { QueryClient } from '@tanstack/react-query';
+import { replaceEqualDeep, type QueryClient } from '@tanstack/react-query';
 import { sameJob, type JobRef, type JobSummary, type QueueAddress, type StatusResponse } from '@jobscope/contract';
 import { fetchStatus, type StatusFilter } from './client';
 import { queryKeys } from './queryKeys';
@@ -8,17 +8,31 @@ export const JOBS_LIMIT = 100;
 /** The General and Queues tabs use only queues, Redis and versions: they ask for the smallest job list. */
 export const SNAPSHOT_FILTER: StatusFilter = { limit: 1 };
 
-/** Query options of one status request for a filter: key and fetcher stay together. */
+/**
+ * Which of two replies for one view the cache keeps: the newer one. The live stream pushes only changes, so an older
+ * reply written over a newer push (a poll that was still on its way, or answered from the service's cache) would stay
+ * on the page until the next change. A stale reply (Redis down: the last good snapshot, older by nature) always wins.
+ */
+export function newerStatus(cached: StatusResponse | undefined, incoming: StatusResponse): StatusResponse {
+  return cached && !cached.stale && !incoming.stale && cached.generatedAtMs > incoming.generatedAtMs ? cached : incoming;
+}
+
+/**
+ * Query options of one status request for a filter: key and fetcher stay together. Every write to the entry (a poll's
+ * reply, a pushed snapshot through `setStatusSnapshot`) goes through `structuralSharing`, hence through `newerStatus`.
+ */
 export function statusQueryOptions(filter: StatusFilter) {
   return {
     queryKey: queryKeys.status(filter),
     queryFn: () => fetchStatus(filter),
+    structuralSharing: (cached: unknown, incoming: unknown) =>
+      replaceEqualDeep(cached, newerStatus(cached as StatusResponse | undefined, incoming as StatusResponse)),
   };
 }
 
 /**
  * Writes a status reply for a filter into the cache, as if a poll had returned it: a push stream (e.g. server-sent
- * events) can feed the Jobs tab through this without a second data path.
+ * events) can feed the Jobs tab through this without a second data path (an older one than the cached is ignored).
  */
 export function setStatusSnapshot(queryClient: QueryClient, filter: StatusFilter, data: StatusResponse): void {
   queryClient.setQueryData<StatusResponse>(queryKeys.status(filter), data);

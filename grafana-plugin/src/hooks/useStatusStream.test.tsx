@@ -56,6 +56,34 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     expect(calls()).toBe(1);
   });
 
+  it('a status reply older than the pushed snapshot (slow, or a cached one) does not replace it', async () => {
+    // The stream pushes only changes: an older reply written over a newer push would stay on the page until the next
+    // change. First paint: the poll's reply is still on its way when the stream delivers a newer snapshot.
+    hook.reply = 'hang';
+    const { result } = await mount();
+    const older = makeStatus({ generatedAtMs: 1000, jobs: [makeJob({ id: 'old', state: 'RUNNING' })] });
+    const newer = makeStatus({ generatedAtMs: 2000, jobs: [makeJob({ id: 'old', state: 'SUCCESS' })] });
+    await push(FakeEventSource.latest(), 'snapshot', newer);
+    await act(async () => hook.backend.release({ status: 200, data: older }));
+    await settle();
+    expect(result.current.data?.jobs.map((j) => j.state)).toEqual(['SUCCESS']);
+    // A manual Refresh answered from the service's cache (older than the push) keeps the push too…
+    hook.reply = { status: 200, data: older };
+    await act(async () => result.current.refresh());
+    await settle();
+    expect(calls()).toBe(2);
+    expect(result.current.data?.generatedAtMs).toBe(2000);
+    // …while a newer reply, and a stale one (Redis down: the last good snapshot, older by nature), replace it.
+    hook.reply = { status: 200, data: makeStatus({ generatedAtMs: 3000, jobs: [] }) };
+    await act(async () => result.current.refresh());
+    await settle();
+    expect(result.current.data?.generatedAtMs).toBe(3000);
+    hook.reply = { status: 200, data: { ...older, stale: true } };
+    await act(async () => result.current.refresh());
+    await settle();
+    expect(result.current.data?.stale).toBe(true);
+  });
+
   it('falls back to polling when no event arrives within 5 s, and tries the stream again every 30 s', async () => {
     expect(STREAM_FIRST_EVENT_TIMEOUT_MS).toBe(5000);
     expect(STREAM_RETRY_MS).toBe(30_000);

@@ -10,7 +10,7 @@ import { EXPORT_COLUMNS, jobKey } from '@jobscope/contract';
 import type { Job } from 'bullmq';
 import type { Page } from 'playwright-core';
 import { jobDrawer, jobRow, openHost, rowKeys, settingsPath, sleep } from '../support/jobs-page';
-import { eventually, openStreams, rowStateTime, statusRequestsBetween, STREAM_PATH, waitForMode } from '../support/live';
+import { eventually, liveMode, openStreams, rowStateTime, statusRequestsBetween, STREAM_PATH, waitForMode } from '../support/live';
 import { type Stack, startStack } from '../support/stack';
 
 jest.setTimeout(120_000);
@@ -42,7 +42,13 @@ beforeAll(async () => {
   await release('1');
   page = await stack.newPage();
   await openHost(page, stack.preview, settingsPath(stack.preview.pluginId, '?tab=jobs'));
-  await jobRow(page, '1', 'SUCCESS').waitFor({ timeout: 15_000 });
+  await jobRow(page, '1', 'SUCCESS')
+    .waitFor({ timeout: 15_000 })
+    .catch(async (err: Error) => {
+      // What the page and the proxy saw, so a failure on CI says where the job got lost.
+      const seen = { mode: await liveMode(page), rows: await rowKeys(page), requests: stack.preview.proxyLog.map((r) => `${r.at} ${r.path}`) };
+      throw new Error(`${err.message}\n${JSON.stringify({ ...seen, errors: page.errors })}`);
+    });
 });
 
 afterAll(async () => {
