@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Cluster, type ClusterOptions } from 'ioredis';
 import type Redis from 'ioredis';
 import { freePort, isRunning } from './private-redis';
 import { ask, launchRedis, until, type RedisProcess } from './redis-processes';
@@ -23,6 +24,8 @@ export interface ClusterNodeInfo {
 }
 
 export class LocalRedisCluster {
+  private destroyed = false;
+
   private constructor(
     private readonly dir: string,
     readonly nodes: RedisProcess[],
@@ -167,7 +170,21 @@ export class LocalRedisCluster {
     }
   }
 
+  /**
+   * A Cluster client of this cluster (the password too, when set). Its reconnect attempts, and those of BullMQ's
+   * duplicates of it (they copy its options), stop once the cluster is destroyed: ioredis forgets a disconnect() made
+   * while a slot refresh is in flight, and such a client would otherwise retry the dead nodes for ever (and keep Jest alive).
+   */
+  client(opts: ClusterOptions = {}): Cluster {
+    return new Cluster(this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), {
+      ...opts,
+      redisOptions: { ...(this.password ? { password: this.password } : {}), ...opts.redisOptions },
+      clusterRetryStrategy: (attempt) => (this.destroyed ? null : Math.min(100 + attempt * 2, 2000)),
+    });
+  }
+
   async destroy(): Promise<void> {
+    this.destroyed = true;
     const running = this.nodes.map((n) => n.proc).filter(isRunning);
     await Promise.all(running.map((p) => new Promise<void>((resolve) => {
       p.once('exit', () => resolve());

@@ -11,7 +11,7 @@
  * Figures, not a pass/fail test.
  */
 import { Queue } from 'bullmq';
-import Redis, { Cluster } from 'ioredis';
+import Redis, { type Cluster } from 'ioredis';
 import pino from 'pino';
 import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { LocalRedisCluster } from '../../scripts/lib/redis-cluster';
@@ -53,7 +53,7 @@ async function cluster(): Promise<Backend> {
   const masters = (await local.topology()).filter((n) => n.role === 'master');
   const admins = masters.map((m) => new Redis({ host: '127.0.0.1', port: m.port }));
   return {
-    connection: () => new Cluster(local.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }))),
+    connection: () => local.client(),
     env: { JOBSCOPE_REDIS_CLUSTER_NODES: local.seedList },
     admins,
     queueName: (i) => `{q-${String(i).padStart(4, '0')}}`,

@@ -1,7 +1,7 @@
 // Redis Cluster with a password: user and password come from REDIS_URL (its host is not used), every node is asked
 // with them; a wrong password is a clear 503, never a crash.
 import { Queue } from 'bullmq';
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { API_PATHS, StatusResponseSchema } from '@jobscope/contract';
 import type { Service } from '../src/service';
 import { LocalRedisCluster } from '../../scripts/lib/redis-cluster';
@@ -24,7 +24,7 @@ async function serviceWith(url: string): Promise<Service> {
 
 beforeAll(async () => {
   cluster = await LocalRedisCluster.start({ password: PASSWORD });
-  producer = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), { redisOptions: { password: PASSWORD } });
+  producer = cluster.client();
   producer.on('error', () => undefined);
   const queue = new Queue('invoices', { connection: producer, prefix: PREFIX });
   await queue.addBulk([1, 2, 3].map((n) => ({ name: 'invoice', data: { n } })));

@@ -5,7 +5,7 @@
 // never answer an error: the killed master's queues are served from the last good read marked stale, the other
 // queues stay fresh, health names the node, and the promoted replica's data is served again within 5 s.
 import { Job, Queue, Worker } from 'bullmq';
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import { API_PATHS, stateRank, StatusQuerySchema, StatusResponseSchema, jobPath, queueActionPath, type StatusResponse } from '@jobscope/contract';
 import type { Service } from '../src/service';
@@ -42,14 +42,10 @@ const workerConnections: Cluster[] = [];
 
 /** A worker's own Cluster client (BullMQ wants maxRetriesPerRequest null for its blocking reads). */
 function workerConnection(): Cluster {
-  const c = new Cluster(seedNodes(), { redisOptions: { maxRetriesPerRequest: null } });
+  const c = cluster.client({ redisOptions: { maxRetriesPerRequest: null } });
   c.on('error', () => undefined);
   workerConnections.push(c);
   return c;
-}
-
-function seedNodes() {
-  return cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }));
 }
 
 async function status(query = ''): Promise<{ http: number; body: StatusResponse | null }> {
@@ -68,7 +64,7 @@ async function commandstats(port: number): Promise<Record<string, number>> {
 
 beforeAll(async () => {
   cluster = await LocalRedisCluster.start();
-  producer = new Cluster(seedNodes());
+  producer = cluster.client();
   producer.on('error', () => undefined);
   const workers: Worker[] = [];
   for (const q of LAYOUT) {
@@ -117,6 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.allSettled([...queues.values()].map((q) => q.close()));
   producer?.disconnect();
+  workerConnections.forEach((c) => c.disconnect());
   await service?.close();
   await cluster?.destroy();
 });
