@@ -172,8 +172,8 @@ export class LocalRedisCluster {
 
   /**
    * A Cluster client of this cluster (the password too, when set). Its reconnect attempts, and those of BullMQ's
-   * duplicates of it (they copy its options), stop once the cluster is destroyed: ioredis forgets a disconnect() made
-   * while a slot refresh is in flight, and such a client would otherwise retry the dead nodes for ever (and keep Jest alive).
+   * duplicates of it (they copy its options), stop once the cluster is destroyed: a client a test did not close (BullMQ
+   * does not close a client it is given) would otherwise retry the dead nodes for ever and keep Jest from exiting.
    */
   client(opts: ClusterOptions = {}): Cluster {
     return new Cluster(this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), {

@@ -1,4 +1,4 @@
-import { closeClient, type RedisClient } from './redis/topology';
+import type { RedisClient } from './redis/topology';
 import type { Hono } from 'hono';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -105,7 +105,9 @@ export async function createService(config: Config, logger: Logger, options: Ser
     async close() {
       streams.close();
       await Promise.allSettled(registry.sources.map((s) => s.close()));
-      await closeClient(redis);
+      await redis.quit().catch(() => undefined);
+      // QUIT ends the data connection only; disconnect() also ends the connector's own (Sentinel's failover detector).
+      redis.disconnect();
     },
   };
 }

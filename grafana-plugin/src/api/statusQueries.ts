@@ -8,13 +8,21 @@ export const JOBS_LIMIT = 100;
 /** The General and Queues tabs use only queues, Redis and versions: they ask for the smallest job list. */
 export const SNAPSHOT_FILTER: StatusFilter = { limit: 1 };
 
+/** How much older than the cached reply a reply may be and still count as late (beyond: another replica's clock). */
+export const LATE_REPLY_WINDOW_MS = 10_000;
+
 /**
- * Which of two replies for one view the cache keeps: the newer one. The live stream pushes only changes, so an older
+ * Which of two replies for one view the cache keeps: the newer one. The live stream pushes only changes, so a late
  * reply written over a newer push (a poll that was still on its way, or answered from the service's cache) would stay
- * on the page until the next change. A stale reply (Redis down: the last good snapshot, older by nature) always wins.
+ * on the page until the next change. A stale reply (Redis down: the last good snapshot, older by nature) always wins,
+ * and so does one older by more than a late reply can be (replicas whose clocks differ must not freeze the page).
  */
 export function newerStatus(cached: StatusResponse | undefined, incoming: StatusResponse): StatusResponse {
-  return cached && !cached.stale && !incoming.stale && cached.generatedAtMs > incoming.generatedAtMs ? cached : incoming;
+  const late =
+    cached !== undefined &&
+    cached.generatedAtMs > incoming.generatedAtMs &&
+    cached.generatedAtMs - incoming.generatedAtMs <= LATE_REPLY_WINDOW_MS;
+  return late && !cached.stale && !incoming.stale ? cached : incoming;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { act } from '@testing-library/react';
 import { statusStreamUrl } from '../api/client';
+import { LATE_REPLY_WINDOW_MS } from '../api/statusQueries';
 import { settle, setVisibility, tick } from '../test/clock';
 import { FakeEventSource } from '../test/eventSource';
 import { makeJob, makeStatus } from '../test/fixtures';
@@ -82,6 +83,14 @@ describe('useStatusStream with useJobsStatus (live mode)', () => {
     await act(async () => result.current.refresh());
     await settle();
     expect(result.current.data?.stale).toBe(true);
+    // Older by more than a late reply can be: another replica's clock, taken as is (the page must not freeze).
+    hook.reply = { status: 200, data: makeStatus({ generatedAtMs: 20_000 }) };
+    await act(async () => result.current.refresh());
+    await settle();
+    hook.reply = { status: 200, data: makeStatus({ generatedAtMs: 20_000 - LATE_REPLY_WINDOW_MS - 1 }) };
+    await act(async () => result.current.refresh());
+    await settle();
+    expect(result.current.data?.generatedAtMs).toBe(20_000 - LATE_REPLY_WINDOW_MS - 1);
   });
 
   it('falls back to polling when no event arrives within 5 s, and tries the stream again every 30 s', async () => {

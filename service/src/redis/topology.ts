@@ -10,19 +10,6 @@ export function isCluster(client: RedisClient): client is Cluster {
   return (client as Cluster).isCluster === true;
 }
 
-/**
- * Closes a client for good. QUIT ends the data connection only; disconnect() also ends a connector's own (Sentinel's
- * failover detector). A Cluster client forgets a disconnect() made while a slot refresh is in flight and reconnects
- * when the refresh lands, so its retry strategy is turned off first: however it closes, it stays closed.
- */
-export async function closeClient(client: RedisClient): Promise<void> {
-  if (isCluster(client)) {
-    client.options.clusterRetryStrategy = () => null;
-  }
-  await client.quit().catch(() => undefined);
-  client.disconnect();
-}
-
 /** The last connection error of each Cluster client, while it has no connected node (see notConnectedError). */
 const lastClusterError = new WeakMap<Cluster, string>();
 

@@ -1,6 +1,6 @@
 import { Relay } from 'bullmq';
 import type { Cluster } from 'ioredis';
-import { closeClient, isCluster, type RedisClient } from '../../redis/topology';
+import { isCluster, type RedisClient } from '../../redis/topology';
 import { REMOTE_CANCEL_NAMESPACE } from '@jobscope/worker';
 
 /**
@@ -39,7 +39,7 @@ export class RelayCache {
     this.relays.clear();
     await Promise.allSettled(all.map(async (r) => (await r).close()));
     // A client handed to BullMQ is not closed by it.
-    await Promise.all(this.clusterClients.map(closeClient));
+    this.clusterClients.forEach((c) => c.disconnect());
     this.clusterClients = [];
   }
 
