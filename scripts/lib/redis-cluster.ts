@@ -179,6 +179,7 @@ export class LocalRedisCluster {
     return new Cluster(this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), {
       ...opts,
       redisOptions: { ...(this.password ? { password: this.password } : {}), ...opts.redisOptions },
+      // ioredis's default delay until then.
       clusterRetryStrategy: (attempt) => (this.destroyed ? null : Math.min(100 + attempt * 2, 2000)),
     });
   }

@@ -40,7 +40,7 @@ export function statusQueryOptions(filter: StatusFilter) {
 
 /**
  * Writes a status reply for a filter into the cache, as if a poll had returned it: a push stream (e.g. server-sent
- * events) can feed the Jobs tab through this without a second data path (an older one than the cached is ignored).
+ * events) can feed the Jobs tab through this without a second data path (a late one is kept out: `newerStatus`).
  */
 export function setStatusSnapshot(queryClient: QueryClient, filter: StatusFilter, data: StatusResponse): void {
   queryClient.setQueryData<StatusResponse>(queryKeys.status(filter), data);
