@@ -8,6 +8,7 @@ import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { CeleryWorker, celeryMissing, celeryOracle } from '../../scripts/lib/celery-worker';
 import { loadConfig } from '../src/config';
 import { createService, type Service } from '../src/service';
+import { startMonitor } from './helpers/monitor';
 import { sleep, waitFor } from './helpers/wait';
 
 const missing = celeryMissing();
@@ -249,18 +250,14 @@ describeCelery.each([
     await status(st); // warm: the first look starts the poller
     await sleep(500);
     const client = new IORedis(st.url);
-    const monitor = await client.monitor();
     const commands: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      commands.push(`${args[0].toUpperCase()} ${args.slice(1).join(' ').slice(0, 80)}`);
-      void source;
-    });
+    const monitor = await startMonitor(client, (args) => commands.push(`${args[0].toUpperCase()} ${args.slice(1).join(' ').slice(0, 80)}`));
     for (let i = 0; i < 5; i++) {
       await status(st);
       await st.service.app.request('/api/health');
     }
     await sleep(200);
-    monitor.disconnect();
+    monitor.stop();
     client.disconnect();
     // BullMQ's background discovery looks for queues every 2 s while it has found none (this Redis holds only Celery):
     // off the request path and documented; any other SCAN or KEYS here would be a request reading the keyspace.

@@ -5,6 +5,7 @@ import type { Service } from '../src/service';
 import { changedKeys, keyspaceDigest } from './helpers/prefix';
 import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { getJson, startService } from './helpers/service';
+import { startMonitor } from './helpers/monitor';
 import { sleep, waitFor } from './helpers/wait';
 
 /**
@@ -104,11 +105,8 @@ it('status reads send only read commands, change no key and move no write counte
   const digestBefore = await keyspaceDigest(redis, PREFIX);
   const callsBefore = await commandCalls(redis);
 
-  const monitor = await redis.monitor();
   const seen: Seen[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    seen.push({ source, command: String(args[0]).toLowerCase(), args: args.map(String) });
-  });
+  const monitor = await startMonitor(redis, (args, source) => seen.push({ source, command: args[0].toLowerCase(), args }));
   await sleep(50);
   const queries = ['', '?limit=200', '?limit=1', '?state=PENDING', '?state=FAILURE&limit=5', '?queue=ro-c', '?queue=ro-a&state=RUNNING',
     // Filters and pages read too, and only read.
@@ -129,7 +127,7 @@ it('status reads send only read commands, change no key and move no write counte
   const callsAfterReads = await commandCalls(redis);
   await service.source.queueRegistry.refresh();
   await sleep(200);
-  monitor.disconnect();
+  monitor.stop();
 
   // Sanity: the reads really happened and MONITOR saw them, script internals included.
   expect(full.jobs.map((j: { nativeState: string }) => j.nativeState).sort()).toEqual(

@@ -6,6 +6,7 @@ import { PrivateRedis } from '../../scripts/lib/private-redis';
 import { changedKeys, deleteByPrefix, keyspaceDigest, testPrefix } from './helpers/prefix';
 import { MemorySource } from './helpers/memory-source';
 import { getJson, sharedConnection, startService } from './helpers/service';
+import { startMonitor } from './helpers/monitor';
 import { sleep, waitFor } from './helpers/wait';
 
 /**
@@ -303,9 +304,8 @@ describe('search and logs are reads', () => {
     const addr = /addr=(\S+)/.exec((await roService.redis.client('INFO')) as string)![1];
     const digestBefore = await keyspaceDigest(client, PREFIX);
     const callsBefore = await commandCalls(client);
-    const monitor = await client.monitor();
     const seen: Array<{ source: string; command: string }> = [];
-    monitor.on('monitor', (_t: string, args: string[], source: string) => seen.push({ source, command: String(args[0]).toLowerCase() }));
+    const monitor = await startMonitor(client, (args, source) => seen.push({ source, command: args[0].toLowerCase() }));
     await sleep(50);
 
     const logPages = ['?offset=0&limit=5', '?offset=15&limit=100', ''];
@@ -324,7 +324,7 @@ describe('search and logs are reads', () => {
       expect(res.body.jobs.length).toBeGreaterThan(q.includes('no:id') ? -1 : 0);
     }
     await sleep(200);
-    monitor.disconnect();
+    monitor.stop();
 
     const fromService = seen.filter((s) => s.source.endsWith(addr) || s.source === 'lua' || s.source.endsWith(' lua'));
     const commands = [...new Set(fromService.map((s) => s.command))].sort();
