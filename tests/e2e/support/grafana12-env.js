@@ -1,5 +1,2 @@
-// Selects the Grafana 12.4 preview host (tests/e2e/support/host.ts) in jest's process and in every test file.
+// Selects the Grafana 12.4 preview host (tests/e2e/support/host.ts) in every test file of the "grafana 12.4" project.
 process.env.JOBSCOPE_E2E_HOST = '12.4';
-module.exports = async () => {
-  process.env.JOBSCOPE_E2E_HOST = '12.4';
-};

@@ -1,5 +1,5 @@
-// Which Grafana version the preview host stands for in this run: JOBSCOPE_E2E_HOST (13.2 | 12.4), set by
-// tests/jest.grafana12.config.js for the second pass; 13.2 otherwise. Scenarios that need a newer Grafana skip with
+// Which Grafana version the preview host stands for in this test file: JOBSCOPE_E2E_HOST (13.2 | 12.4), set by the
+// "grafana 12.4" project of tests/jest.config.js; 13.2 otherwise. Scenarios that need a newer Grafana skip with
 // `onlyFrom`, which says why.
 import { type HostId, isHostId } from '../../../preview/hosts';
 
