@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Cluster, type ClusterOptions } from 'ioredis';
-import type Redis from 'ioredis';
+import { Cluster, type ClusterOptions, type Redis } from 'ioredis';
 import { freePort, isRunning } from './private-redis';
 import { ask, launchRedis, until, type RedisProcess } from './redis-processes';
 
