@@ -5,9 +5,11 @@
 // - "grafana 12.4": the browser scenarios again, on the host built from Grafana 12.4's packages (preview/host-12:
 //   @grafana/* 12.4, React 18) against the same grafana-plugin/dist/. Scenarios that need a newer Grafana skip with
 //   their reason.
-// `npm test` (package.json) runs them on two workers, except 13-live, which runs afterwards on its own: it times a
-// pushed job's delivery against a 1.5 s bound, 1 s of which is the stream interval, and a second scenario's Chromium
-// on the other core can take the rest. One project alone: `npx jest --selectProjects "grafana 12.4"`.
+// `npm test` (package.json) runs them on two workers, except two scenarios that run afterwards on their own: 13-live
+// times a pushed job's delivery against a 1.5 s bound, 1 s of which is the stream interval, and a second scenario's
+// Chromium on the other core can take the rest; in 15-celery-mixed a row-menu click sometimes opened no menu with
+// another scenario beside it (about 1 run in 5; not seen alone; cause not found). One project alone:
+// `npx jest --selectProjects "grafana 12.4"`.
 const base = require('../jest.node.config');
 
 module.exports = {

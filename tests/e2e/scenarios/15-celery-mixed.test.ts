@@ -4,10 +4,14 @@
 // source (in the URL); a Celery row's menu offers only what Celery can do (no Remove, no Promote), a BullMQ row's
 // the rest. Skipped, saying why, where /usr/bin/python3 has no Celery (CI installs python3-celery).
 import { JOB_STATES, type JobState, type StatusResponse, API_PATHS } from '@jobscope/contract';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { CeleryWorker, celeryMissing, celeryOracle } from '../../../scripts/lib/celery-worker';
 import { TEST_IDS } from '../../../grafana-plugin/src/components/testIds';
-import { openHost, settingsPath, sleep, waitForUrlParam } from '../support/jobs-page';
+import { openHost, rowKeys, settingsPath, sleep, waitForUrlParam } from '../support/jobs-page';
+import { liveMode } from '../support/live';
+import { e2eHost } from '../support/host';
+import { ARTIFACTS } from '../support/paths';
 import { type Stack, startStack } from '../support/stack';
 
 jest.setTimeout(120_000);
@@ -123,9 +127,15 @@ describeWithCelery('BullMQ and Celery in one Jobs tab', () => {
   test('a failed Celery task offers Retry but not Remove or Promote; a failed BullMQ job offers Remove too', async () => {
     const menuItems = async (keyPrefix: string, id: string) => {
       const row = page.locator(`${rowSelector}[data-job-key^="${keyPrefix}"][data-job-key$=":${id}"]`);
-      await row.getByTestId(TEST_IDS.jobActionsMenu).click();
+      const button = row.getByTestId(TEST_IDS.jobActionsMenu);
+      await button.click();
       const menu = page.getByRole('menu');
-      await menu.waitFor({ timeout: 5_000 });
+      await menu.waitFor({ timeout: 5_000 }).catch(async (err: Error) => {
+        // What the page showed (the button's aria-expanded, the rows, a screenshot), so a failure says where the click went.
+        const seen = { url: page.url(), expanded: await button.getAttribute('aria-expanded'), mode: await liveMode(page), rows: await rowKeys(page) };
+        await page.screenshot({ path: path.join(ARTIFACTS, `celery-mixed-menu-${e2eHost()}.png`) });
+        throw new Error(`${err.message}\n${JSON.stringify(seen)}`);
+      });
       const items = (await menu.getByRole('menuitem').allTextContents()).map((t) => t.trim());
       await page.keyboard.press('Escape');
       await menu.waitFor({ state: 'hidden', timeout: 5_000 });
