@@ -5,23 +5,19 @@
 // - "grafana 12.4": the browser scenarios again, on the host built from Grafana 12.4's packages (preview/host-12:
 //   @grafana/* 12.4, React 18) against the same grafana-plugin/dist/. Scenarios that need a newer Grafana skip with
 //   their reason.
-// `npm test` (package.json) runs them on two workers, except two scenarios that run afterwards on their own: 13-live
-// times a pushed job's delivery against a 1.5 s bound, 1 s of which is the stream interval, and a second scenario's
-// Chromium on the other core can take the rest; in 15-celery-mixed a row-menu click sometimes opened no menu with
-// another scenario beside it (about 1 run in 5; not seen alone; cause not found). One project alone:
-// `npx jest --selectProjects "grafana 12.4"`.
+// `npm test` (package.json) runs them on two workers, except 13-live and 15-celery-mixed, which run afterwards on their
+// own (why: tests/e2e/README.md). One project alone: `npx jest --selectProjects "grafana 12.4"`.
 const base = require('../jest.node.config');
 
 module.exports = {
   reporters: ['default', '<rootDir>/e2e/support/host-pass-list-reporter.js'],
+  // The host bundles and the plugin's dist/ are built once, before the workers start.
+  globalSetup: '<rootDir>/e2e/support/global-setup.ts',
   projects: [
     {
       ...base,
       displayName: 'grafana 13.2',
       rootDir: __dirname,
-      // The host bundles and the plugin's dist/ are built once, before the workers start (both projects name it;
-      // the second call finds everything fresh).
-      globalSetup: '<rootDir>/e2e/support/global-setup.ts',
       // The preview server (../preview, used by `npm start` and by e2e/) keeps its unit tests beside it.
       roots: ['<rootDir>', '<rootDir>/../preview'],
     },
@@ -29,7 +25,6 @@ module.exports = {
       ...base,
       displayName: 'grafana 12.4',
       rootDir: __dirname,
-      globalSetup: '<rootDir>/e2e/support/global-setup.ts',
       roots: ['<rootDir>/e2e'],
       setupFiles: ['<rootDir>/e2e/support/grafana12-env.js'],
     },
